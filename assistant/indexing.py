@@ -1,0 +1,228 @@
+"""Build or update the persisted index from article files.
+
+Only new or changed articles are segmented and embedded; unchanged ones keep
+their vectors; articles that disappeared from a re-indexed folder are dropped.
+Articles indexed from other folders or uploads are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from assistant.embedding import BATCH_SIZE, Embedder
+from assistant.loading import LoadResult, Problem, load_paths
+from assistant.store import (
+    IndexData,
+    IndexMissingError,
+    IndexSettings,
+    load_index,
+    save_index,
+    write_lock,
+)
+from assistant.types import Article
+
+ProgressCallback = Callable[[int, int], None]  # (chunks embedded, chunks to embed)
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did, for the CLI and the web app to show."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed; {self.chunks_embedded} chunks embedded in {self.seconds:.1f}s; "
+            f"{len(self.problems)} problem(s)"
+        )
+
+
+@dataclass
+class ArticleRows:
+    """One article's sentences, chunks (local sentence numbers) and chunk vectors."""
+
+    article: Article
+    fingerprint: str
+    sentences: np.ndarray  # (n, 2) start, end
+    chunks: np.ndarray  # (m, 2) first, last (local)
+    vectors: np.ndarray  # (m, dim)
+
+
+def fingerprint(article: Article, settings: IndexSettings) -> str:
+    """Changes when the text, the metadata or the chunking settings change."""
+    payload = {**article.to_dict(), "settings": settings.as_dict()}
+    payload.pop("source", None)
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
+    """Split a loaded index back into per-article rows so they can be reused."""
+    rows: dict[str, ArticleRows] = {}
+    sentence_docs = data.sentences[:, 0]
+    chunk_docs = data.chunks[:, 0]
+    vectors = np.asarray(data.vectors)
+    sentence_bounds = np.searchsorted(sentence_docs, np.arange(len(data.articles) + 1))
+    chunk_bounds = np.searchsorted(chunk_docs, np.arange(len(data.articles) + 1))
+    for doc, (article, fp) in enumerate(zip(data.articles, data.fingerprints)):
+        s0, s1 = sentence_bounds[doc], sentence_bounds[doc + 1]
+        c0, c1 = chunk_bounds[doc], chunk_bounds[doc + 1]
+        chunks = data.chunks[c0:c1, 1:].copy() - s0
+        rows[article.doc_id] = ArticleRows(article, fp, data.sentences[s0:s1, 1:].copy(), chunks, vectors[c0:c1])
+    return rows
+
+
+def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list[tuple[Article, np.ndarray, np.ndarray, list[str]]], list[Problem]]:
+    """Sentences and chunks per article; an article with no sentences is a problem."""
+    from llama_index.core.schema import Document
+
+    from assistant.chunking import SentenceChunkParser
+
+    parser = SentenceChunkParser(max_tokens=settings.max_chunk_tokens)
+    done, problems = [], []
+    for article in articles:
+        nodes = parser.chunk_document(Document(text=article.text, id_=article.doc_id))
+        if not nodes:
+            problems.append(Problem(article.path or article.doc_id, "no sentences found (nothing to index)"))
+            continue
+        sentences, chunks = [], []
+        for node in nodes:
+            first = len(sentences)
+            sentences.extend(node.metadata["sentences"])
+            chunks.append((first, len(sentences) - 1))
+        done.append((article, np.array(sentences, dtype=np.int64), np.array(chunks, dtype=np.int64), [n.text for n in nodes]))
+    return done, problems
+
+
+def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> np.ndarray:
+    from tqdm import tqdm
+
+    parts = []
+    bar = tqdm(total=len(texts), unit="chunk", desc="Embedding", disable=not sys.stderr.isatty(), leave=False)
+    with bar:
+        for start in range(0, len(texts), BATCH_SIZE * 4):
+            batch = texts[start : start + BATCH_SIZE * 4]
+            parts.append(embedder.embed(batch))
+            bar.update(len(batch))
+            if progress:
+                progress(min(start + len(batch), len(texts)), len(texts))
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def _assemble(rows: Iterable[ArticleRows], settings: IndexSettings, backend: str, dim: int) -> IndexData:
+    articles, fingerprints, sentence_parts, chunk_parts, vector_parts = [], [], [], [], []
+    offset = 0
+    for doc, row in enumerate(rows):
+        articles.append(row.article)
+        fingerprints.append(row.fingerprint)
+        n = len(row.sentences)
+        sentence_parts.append(np.column_stack([np.full(n, doc), row.sentences]))
+        chunk_parts.append(np.column_stack([np.full(len(row.chunks), doc), row.chunks + offset]))
+        vector_parts.append(np.asarray(row.vectors, dtype=np.float32))
+        offset += n
+
+    def stack(parts: list[np.ndarray], width: int, dtype) -> np.ndarray:
+        return np.vstack(parts).astype(dtype) if parts else np.zeros((0, width), dtype=dtype)
+
+    return IndexData(
+        settings=settings,
+        articles=articles,
+        fingerprints=fingerprints,
+        sentences=stack(sentence_parts, 3, np.int64),
+        chunks=stack(chunk_parts, 3, np.int64),
+        vectors=stack(vector_parts, dim, np.float32),
+        backend=backend,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    )
+
+
+def update_index(
+    index_dir: str | Path,
+    paths: Sequence[str | Path],
+    embedder: Embedder,
+    *,
+    replace_sources: bool = True,
+    rebuild: bool = False,
+    settings: IndexSettings | None = None,
+    progress: ProgressCallback | None = None,
+    loaded: LoadResult | None = None,
+) -> tuple[IndexData, IndexReport]:
+    """Bring the index in line with `paths`, embedding only what changed.
+
+    With `replace_sources`, articles previously indexed from one of `paths`
+    that are gone now are dropped (re-indexing a folder). Without it, the
+    loaded articles are added to what is there (uploads). A file that fails
+    to load keeps its previously indexed version.
+    """
+    index_dir = Path(index_dir)
+    settings = settings or IndexSettings()
+    started = time.perf_counter()
+    with write_lock(index_dir):
+        previous: dict[str, ArticleRows] = {}
+        if not rebuild:
+            try:
+                previous = _rows_from_index(load_index(index_dir, settings))
+            except IndexMissingError:
+                pass
+        result = loaded or load_paths(paths)
+        report = IndexReport(problems=list(result.problems))
+        failed_files = {p.path for p in result.problems}
+        sources = {str(Path(p)) for p in paths}
+
+        incoming = {a.doc_id: a for a in result.articles}
+        kept: dict[str, ArticleRows] = {}
+        for doc_id, row in previous.items():
+            gone = replace_sources and row.article.source in sources and doc_id not in incoming
+            if gone and row.article.path not in failed_files:
+                report.removed.append(doc_id)
+            elif doc_id not in incoming:
+                kept[doc_id] = row
+
+        to_embed: list[tuple[Article, str]] = []
+        for article in result.articles:
+            fp = fingerprint(article, settings)
+            old = previous.get(article.doc_id)
+            if old is not None and old.fingerprint == fp:
+                old.article.source = article.source
+                kept[article.doc_id] = old
+                report.unchanged.append(article.doc_id)
+            else:
+                to_embed.append((article, fp))
+
+        segmented, problems = _segment([a for a, _ in to_embed], settings)
+        report.problems.extend(problems)
+        failed_ids = {a.doc_id for a, _ in to_embed} - {a.doc_id for a, *_ in segmented}
+        for doc_id in failed_ids & set(previous):
+            kept[doc_id] = previous[doc_id]  # a now-empty file keeps its indexed version
+        texts = [text for *_, chunk_texts in segmented for text in chunk_texts]
+        vectors = _embed(texts, embedder, progress)
+        report.chunks_embedded = len(texts)
+
+        fingerprints = dict((a.doc_id, fp) for a, fp in to_embed)
+        position = 0
+        for article, sentences, chunks, _ in segmented:
+            (report.updated if article.doc_id in previous else report.added).append(article.doc_id)
+            kept[article.doc_id] = ArticleRows(
+                article, fingerprints[article.doc_id], sentences, chunks, vectors[position : position + len(chunks)]
+            )
+            position += len(chunks)
+
+        ordered = [kept[doc_id] for doc_id in sorted(kept)]
+        data = _assemble(ordered, settings, embedder.backend, embedder.dim)
+        save_index(data, index_dir)
+        report.seconds = time.perf_counter() - started
+        return data, report

@@ -1,0 +1,242 @@
+"""The persisted index: articles, sentences, chunk vectors in FAISS, BM25.
+
+Layout of an index folder::
+
+    CURRENT              name of the live generation (replaced atomically)
+    gen-<id>/            one complete, immutable build
+        manifest.json    model, dimension, chunking, schema, article fingerprints
+        articles.jsonl   every article's text and metadata
+        sentences.npy    (doc, start, end) per quotable sentence
+        chunks.npy       (doc, first sentence, last sentence) per chunk
+        vectors.npy      chunk embeddings, float32, row = chunk
+        faiss.index      FAISS index over vectors.npy
+        bm25/            bm25s index over chunk texts
+
+A build writes a new generation and only then points CURRENT at it, so an
+interrupted build leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from assistant.embedding import MODEL_DIM, MODEL_NAME
+from assistant.lexical import BM25Index
+from assistant.types import Article
+
+SCHEMA_VERSION = 1
+CURRENT = "CURRENT"
+
+
+class NewsCiteIndexError(RuntimeError):
+    """Base for index problems the user can act on."""
+
+
+class IndexMismatchError(NewsCiteIndexError):
+    """The index on disk was built with another model or schema."""
+
+
+class IndexMissingError(NewsCiteIndexError):
+    """No index has been built in this folder yet."""
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"Rebuild it with: newscite index ARTICLES --index-dir {index_dir} --rebuild"
+
+
+@dataclass
+class IndexSettings:
+    """What a build depends on; a change to any of these needs a rebuild."""
+
+    model: str = MODEL_NAME
+    dim: int = MODEL_DIM
+    max_chunk_tokens: int = 128
+    schema_version: int = SCHEMA_VERSION
+
+    def as_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "dim": self.dim,
+            "max_chunk_tokens": self.max_chunk_tokens,
+            "schema_version": self.schema_version,
+        }
+
+
+@dataclass
+class IndexData:
+    """One generation of the index, in memory (vectors memory-mapped)."""
+
+    settings: IndexSettings
+    articles: list[Article]
+    fingerprints: list[str]
+    sentences: np.ndarray  # int64 (n, 3): doc, start, end
+    chunks: np.ndarray  # int64 (m, 3): doc, first sentence, last sentence
+    vectors: np.ndarray  # float32 (m, dim)
+    backend: str = "torch"
+    built_at: str = ""
+    extra: dict = field(default_factory=dict)
+    folder: Path | None = None
+
+    @cached_property
+    def doc_index(self) -> dict[str, int]:
+        return {article.doc_id: i for i, article in enumerate(self.articles)}
+
+    @cached_property
+    def faiss_index(self):
+        import faiss
+
+        if self.folder is not None and (self.folder / "faiss.index").exists():
+            return faiss.read_index(str(self.folder / "faiss.index"))
+        return build_faiss(self.vectors)
+
+    @cached_property
+    def bm25(self) -> BM25Index:
+        if self.folder is not None and (self.folder / "bm25").exists():
+            return BM25Index.load(self.folder / "bm25")
+        return BM25Index.build(self.chunk_texts())
+
+    def chunk_text(self, row: int) -> str:
+        doc, first, last = self.chunks[row]
+        text = self.articles[doc].text
+        return text[self.sentences[first, 1] : self.sentences[last, 2]]
+
+    def chunk_texts(self) -> list[str]:
+        return [self.chunk_text(row) for row in range(len(self.chunks))]
+
+    def sentence_text(self, row: int) -> str:
+        doc, start, end = self.sentences[row]
+        return self.articles[doc].text[start:end]
+
+    def manifest(self) -> dict:
+        return {
+            **self.settings.as_dict(),
+            "backend": self.backend,
+            "built_at": self.built_at,
+            "counts": {"articles": len(self.articles), "sentences": len(self.sentences), "chunks": len(self.chunks)},
+            "articles": {a.doc_id: fp for a, fp in zip(self.articles, self.fingerprints)},
+            **self.extra,
+        }
+
+
+def build_faiss(vectors: np.ndarray):
+    """Exact inner-product search (vectors are normalised, so this is cosine)."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else MODEL_DIM)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        return None
+    folder = index_dir / pointer.read_text().strip()
+    return folder if folder.is_dir() else None
+
+
+def check_compatible(manifest: dict, settings: IndexSettings, index_dir: Path) -> None:
+    expected = settings.as_dict()
+    for key in ("schema_version", "model", "dim"):
+        if manifest.get(key) != expected[key]:
+            raise IndexMismatchError(
+                f"The index in {index_dir} was built with {key} {manifest.get(key)!r}, "
+                f"but this NewsCite uses {expected[key]!r}. {rebuild_hint(index_dir)}"
+            )
+
+
+def load_index(index_dir: str | Path, settings: IndexSettings | None = None) -> IndexData:
+    """Open the live generation; refuse one built with another model or schema."""
+    index_dir = Path(index_dir)
+    settings = settings or IndexSettings()
+    folder = current_generation(index_dir)
+    if folder is None:
+        raise IndexMissingError(f"No index in {index_dir}. Build one with: newscite index ARTICLES --index-dir {index_dir}")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    check_compatible(manifest, settings, index_dir)
+    settings = IndexSettings(max_chunk_tokens=manifest["max_chunk_tokens"])
+    articles = []
+    with open(folder / "articles.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            articles.append(Article(**json.loads(line)))
+    return IndexData(
+        settings=settings,
+        articles=articles,
+        fingerprints=[manifest["articles"][a.doc_id] for a in articles],
+        sentences=np.load(folder / "sentences.npy"),
+        chunks=np.load(folder / "chunks.npy"),
+        vectors=np.load(folder / "vectors.npy", mmap_mode="r"),
+        backend=manifest.get("backend", "torch"),
+        built_at=manifest.get("built_at", ""),
+        folder=folder,
+    )
+
+
+@contextmanager
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time per index folder (the web app and the CLI may overlap)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def save_index(data: IndexData, index_dir: str | Path) -> Path:
+    """Write a new generation, then switch CURRENT to it atomically."""
+    import faiss
+
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    staging = index_dir / f".{name}.tmp"
+    staging.mkdir()
+    try:
+        with open(staging / "articles.jsonl", "w", encoding="utf-8") as handle:
+            for article in data.articles:
+                handle.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+        np.save(staging / "sentences.npy", data.sentences)
+        np.save(staging / "chunks.npy", data.chunks)
+        np.save(staging / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))
+        faiss.write_index(build_faiss(np.asarray(data.vectors)), str(staging / "faiss.index"))
+        data.bm25.save(staging / "bm25")
+        (staging / "manifest.json").write_text(json.dumps(data.manifest(), indent=1, ensure_ascii=False))
+        _fsync_tree(staging)
+        os.replace(staging, index_dir / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    pointer_tmp = index_dir / f".{CURRENT}.tmp"
+    pointer_tmp.write_text(name)
+    os.replace(pointer_tmp, index_dir / CURRENT)
+    remove_stale_generations(index_dir, keep=name)
+    data.folder = index_dir / name
+    return index_dir / name
+
+
+def remove_stale_generations(index_dir: Path, keep: str) -> None:
+    """Delete old generations and leftovers of interrupted builds."""
+    for path in index_dir.iterdir():
+        if path.is_dir() and path.name != keep and (path.name.startswith("gen-") or path.name.endswith(".tmp")):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,107 @@
+"""The data model: articles, quotable sentences, citations and answers.
+
+Everything a citation points at is a character range into an article's
+*original* text, so `article.text[c.start:c.end] == c.quote` always holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+UNKNOWN_OUTLET = "unknown outlet"
+
+
+@dataclass
+class Article:
+    """One news article as loaded: original text plus what is known about it."""
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    path: str | None = None
+    outlet_source: str | None = None  # manifest, field, masthead, url or None
+    source: str | None = None  # the folder or file it was indexed from
+
+    @property
+    def outlet_name(self) -> str:
+        return self.outlet or UNKNOWN_OUTLET
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range [start, end) into an article's original text."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class SourceRef:
+    """Another article that carries the same statement as a citation."""
+
+    outlet: str
+    doc_id: str
+    path: str | None
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Citation:
+    """A verbatim quote from one article, with where it stands."""
+
+    outlet: str
+    title: str | None
+    url: str | None
+    published: str | None
+    doc_id: str
+    path: str | None
+    quote: str
+    start: int
+    end: int
+    score: float
+    also_in: list[SourceRef] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlets that carry this statement, this citation's first."""
+        names = [self.outlet] + [ref.outlet for ref in self.also_in]
+        return list(dict.fromkeys(names))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outlets"] = self.outlets
+        return data
+
+
+@dataclass
+class Answer:
+    """What `Assistant.ask` returns: readable text plus the citations behind it."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    query: str | None = None  # the question as searched (after follow-up condensing)
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "abstained": self.abstained,
+            "query": self.query,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_dict() for c in self.citations],
+        }
