@@ -1,0 +1,51 @@
+"""NewsCite web app: `python app.py` serves the chat on http://127.0.0.1:7860.
+
+Thin on purpose: options, index sync, launch. The page lives in
+assistant/webapp.py, its HTML in assistant/webrender.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before anything imports gradio
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="NewsCite web app: cited answers from news articles.")
+    parser.add_argument("--articles", type=Path, default=Path("data/articles"),
+                        help="folder (or file) of articles to index at start; only changes are embedded (default: data/articles)")
+    parser.add_argument("--index-dir", type=Path, default=Path("index"), help="folder of the persisted index (default: index)")
+    parser.add_argument("--uploads-dir", type=Path, default=None,
+                        help="where uploaded articles are kept and re-indexed from at start (default: INDEX_DIR/uploads)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=7860, help="port to serve on (default: 7860)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    from assistant.assistant import Assistant
+    from assistant.store import NewsCiteIndexError
+    from assistant.webapp import build_app, launch
+
+    uploads = args.uploads_dir or args.index_dir / "uploads"
+    sources = [args.articles] + ([uploads] if uploads.is_dir() else [])
+    print(f"Indexing {', '.join(map(str, sources))} into {args.index_dir} (only changes are embedded)...", flush=True)
+    try:
+        bot = Assistant.from_directory(sources, index_dir=args.index_dir)
+    except NewsCiteIndexError as error:
+        sys.exit(str(error))
+    for problem in bot.last_report.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    bot.embedder.embed_query("warm up")  # load the model now, not on the first question
+    print(f"{len(bot.articles)} articles from {len(bot.outlets())} outlets; {bot.last_report.summary()}", flush=True)
+    launch(build_app(bot, uploads), host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

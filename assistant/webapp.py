@@ -1,0 +1,257 @@
+"""The Gradio page: chat with cited answers, the source view, filters, the collection.
+
+The layout and the event wiring live here; the HTML of every panel comes from
+`assistant.webrender` (pure functions), so a new panel is a render function
+plus a few lines in `build_app`. Each browser session has its own
+`ChatSession` (the turns shown and the `Conversation` that makes follow-up
+questions work); the `Assistant` is shared.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no phoning home
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import gradio as gr
+
+from assistant.assistant import Assistant
+from assistant.conversation import Conversation
+from assistant.loading import SUPPORTED
+from assistant.uploads import UploadOutcome, add_uploads
+from assistant.highlight import escape
+from assistant.webrender import (
+    CSS,
+    SOURCE_PLACEHOLDER,
+    Turn,
+    render_collection,
+    render_source,
+    render_source_message,
+    render_transcript,
+)
+
+# Any element with data-doc (quotes, outlet names, article titles) opens that article in the source view.
+CLICK_JS = """
+element.addEventListener('click', (event) => {
+  const target = event.target.closest('[data-doc]');
+  if (!target || !element.contains(target)) return;
+  event.preventDefault();
+  const data = {doc: target.dataset.doc};
+  if (target.dataset.start !== undefined) {
+    data.start = Number(target.dataset.start);
+    data.end = Number(target.dataset.end);
+  }
+  trigger('select', data);
+});
+"""
+
+# Scroll the article box (not the page) so the highlighted quote sits in view.
+SCROLL_JS = """
+const reveal = () => {
+  const box = element.querySelector('.nc-article');
+  const mark = element.querySelector('mark.nc-hl');
+  if (!box) return;
+  box.scrollTop = mark ? Math.max(0, mark.offsetTop - box.clientHeight / 3) : 0;
+  element.scrollIntoView({block: 'nearest'});
+};
+watch('value', reveal);
+reveal();
+"""
+
+_views = itertools.count(1)
+
+
+@dataclass
+class ChatSession:
+    """One browser session's chat: what is shown and what follow-ups refer to."""
+
+    turns: list[Turn] = field(default_factory=list)
+    conversation: Conversation = field(default_factory=Conversation)
+
+
+class WebApp:
+    """Handlers for the page's events over one shared `Assistant`."""
+
+    def __init__(self, bot: Assistant, uploads_dir: str | Path) -> None:
+        self.bot = bot
+        self.uploads_dir = Path(uploads_dir)
+
+    # --- chat ---------------------------------------------------------------------
+
+    def ask(self, question: str, outlets: list[str] | None, session: ChatSession | None) -> Iterator[tuple]:
+        """Show the question at once, then its answer (a generator, so answers can stream later)."""
+        session = session or ChatSession()
+        question = (question or "").strip()
+        if not question:
+            yield self.transcript(session), "", session
+            return
+        turn = Turn(question, list(outlets or []))
+        session.turns.append(turn)
+        yield self.transcript(session), "", session
+        try:
+            turn.answer = self.bot.ask(question, outlets=turn.outlets or None, conversation=session.conversation)
+        except Exception as error:  # shown in the chat rather than as a broken page
+            turn.error = f"Could not answer: {error}"
+        yield self.transcript(session), "", session
+
+    def new_conversation(self) -> tuple:
+        session = ChatSession()
+        return self.transcript(session), SOURCE_PLACEHOLDER, session
+
+    def transcript(self, session: ChatSession) -> str:
+        return render_transcript(session.turns, len(self.bot.articles))
+
+    # --- source view --------------------------------------------------------------
+
+    def open_source(self, event: gr.EventData) -> str:
+        """The clicked article, with the clicked quote highlighted."""
+        data = getattr(event, "_data", None) or {}
+        doc_id = str(data.get("doc", ""))
+        try:
+            article = self.bot.article(doc_id)
+        except KeyError:
+            return render_source_message(f"The article {doc_id!r} is no longer in the index.")
+        start, end = data.get("start"), data.get("end")
+        if isinstance(start, (int, float)) and isinstance(end, (int, float)):
+            return render_source(article, int(start), int(end), next(_views))
+        return render_source(article, view=next(_views))
+
+    # --- the collection -----------------------------------------------------------
+
+    def collection(self) -> str:
+        return render_collection(self.bot.stats(), self.bot.articles)
+
+    def outlet_choices(self, selected: list[str] | None = None) -> gr.Dropdown:
+        choices = self.bot.outlets()
+        return gr.Dropdown(choices=choices, value=[o for o in (selected or []) if o in choices])
+
+    def refresh(self, selected: list[str] | None = None) -> tuple:
+        """On page load: the collection as it is now (another session may have added articles)."""
+        return self.collection(), self.outlet_choices(selected)
+
+    def upload(self, files: list[str] | None, selected: list[str] | None, progress=gr.Progress()) -> tuple:
+        """Index uploaded files with progress; a bad file is named and changes nothing."""
+        paths = [str(f) for f in (files or [])]
+        if not paths:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        progress(0, desc=f"Reading {len(paths)} file(s)")
+
+        def embedded(done: int, total: int) -> None:
+            progress((done, total), desc="Embedding", unit="chunks")
+
+        try:
+            outcome = add_uploads(self.bot, paths, self.uploads_dir, progress=embedded)
+        except Exception as error:  # e.g. the index folder is not writable: the old index stays live
+            outcome = UploadOutcome(problems=[f"Indexing failed, the collection is unchanged: {error}"])
+        return render_upload(outcome, len(self.bot.articles)), None, self.collection(), self.outlet_choices(selected)
+
+
+def render_upload(outcome: UploadOutcome, total: int) -> str:
+    """The upload's result: what was added, and each problem naming its file."""
+    parts = []
+    done = outcome.added + outcome.updated
+    if done:
+        parts.append(
+            f'<p class="nc-upload-ok">Added {len(outcome.added)}, updated {len(outcome.updated)} '
+            f"article(s); {total} in the collection, searchable now.</p>"
+        )
+    if outcome.problems:
+        items = "".join(f"<li>{escape(problem)}</li>" for problem in outcome.problems)
+        parts.append(f'<div class="nc-upload-error"><p>Not added:</p><ul>{items}</ul></div>')
+    if not parts:
+        parts.append('<p class="nc-upload-ok">Nothing new: these articles were already indexed.</p>')
+    return "".join(parts)
+
+
+UPLOAD_CSS = """
+.nc-upload-error { color: #b03a2e; }
+.nc-upload-error ul { margin: 2px 0; padding-left: 1.2em; }
+.nc-upload-ok { color: var(--body-text-color); }
+"""
+
+
+def build_app(bot: Assistant, uploads_dir: str | Path) -> gr.Blocks:
+    """The page, wired to `bot`; uploads are kept in `uploads_dir`."""
+    app = WebApp(bot, uploads_dir)
+    with gr.Blocks(title="NewsCite", fill_width=True) as demo:
+        session = gr.State(None)
+        with gr.Sidebar(label="Collection", open=True, width=340):
+            gr.Markdown("### The collection")
+            collection = gr.HTML(app.collection(), elem_id="nc-collection", js_on_load=CLICK_JS, apply_default_css=False)
+            files = gr.File(
+                label="Add articles (" + " ".join(sorted(SUPPORTED)) + ")",
+                file_count="multiple",
+                file_types=sorted(SUPPORTED),
+                elem_id="nc-upload",
+            )
+            upload_status = gr.HTML("", elem_id="nc-upload-status", js_on_load=None, apply_default_css=False)
+        gr.Markdown("## NewsCite: answers quoted from the articles")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                transcript = gr.HTML(
+                    app.transcript(ChatSession()),
+                    elem_id="nc-chat",
+                    js_on_load=CLICK_JS,
+                    autoscroll=True,
+                    max_height=640,
+                    apply_default_css=False,
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        placeholder="Ask about the articles (follow-ups work too)",
+                        show_label=False,
+                        lines=1,
+                        scale=5,
+                        elem_id="nc-question",
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nc-ask")
+                with gr.Row():
+                    outlets = gr.Dropdown(
+                        choices=bot.outlets(),
+                        value=[],
+                        multiselect=True,
+                        label="Only quote these outlets",
+                        info="Leave empty for all outlets.",
+                        scale=4,
+                        elem_id="nc-outlets",
+                    )
+                    clear = gr.Button("New conversation", scale=1, elem_id="nc-clear")
+            with gr.Column(scale=2):
+                gr.Markdown("### Source")
+                source = gr.HTML(SOURCE_PLACEHOLDER, elem_id="nc-source", js_on_load=SCROLL_JS, apply_default_css=False)
+
+        asked = dict(fn=app.ask, inputs=[question, outlets, session], outputs=[transcript, question, session])
+        question.submit(**asked)
+        ask.click(**asked)
+        clear.click(app.new_conversation, outputs=[transcript, source, session])
+        transcript.select(app.open_source, outputs=source)
+        collection.select(app.open_source, outputs=source)
+        files.upload(
+            app.upload,
+            inputs=[files, outlets],
+            outputs=[upload_status, files, collection, outlets],
+            show_progress_on=[upload_status],
+        )
+        demo.load(app.refresh, inputs=[outlets], outputs=[collection, outlets])
+    return demo
+
+
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, **options) -> None:
+    """Serve the page (loopback unless told otherwise), with our styles and a local-fonts theme."""
+    theme = gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"],  # no web fonts: the page makes no outside requests
+        font_mono=["ui-monospace", "monospace"],
+    )
+    demo.queue().launch(
+        server_name=host,
+        server_port=port,
+        css=CSS + UPLOAD_CSS,
+        theme=theme,
+        show_error=True,
+        **options,
+    )
