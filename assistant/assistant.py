@@ -96,12 +96,22 @@ class Assistant:
         hits = retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
         scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {len(data.articles)} indexed articles"
         answer = composer.compose(question, query, query_vector, hits, scope)
+        answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in hits))
         if conversation is not None:
             conversation.add(question, answer)
         return answer
 
     def conversation(self) -> Conversation:
         return Conversation()
+
+    def evaluate(self, questions, **options):
+        """Score answers and citations on a question set; returns an EvalReport (`.metrics`).
+
+        Options: format, baseline, report_dir, limit, ... (see `assistant.evaluation.evaluate`).
+        """
+        from assistant.evaluation import evaluate
+
+        return evaluate(self, questions, **options)
 
     # --- the collection -----------------------------------------------------------
 

@@ -112,6 +112,27 @@ def chat(
         sys.stdout.flush()
 
 
+@app.command("eval")
+def evaluate_command(
+    questions: Annotated[Path, typer.Argument(help="Question set: JSONL (see README), SQuAD 2.0 JSON, or the RealTime QA folder.")],
+    articles: Articles = None,
+    index_dir: Annotated[
+        Optional[Path], typer.Option("--index-dir", help="Index to answer from (default: index; squad/realtimeqa get their own).")
+    ] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Folder for summary.md, results.json, chart.png.")] = None,
+    format: Annotated[str, typer.Option("--format", help="jsonl, squad or realtimeqa.")] = "jsonl",
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also run a plain llama-index retriever, side by side.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most N questions (squad: a seeded sample).")] = None,
+    distractors: Annotated[Optional[int], typer.Option("--distractors", min=0, help="realtimeqa: distractor articles.")] = None,
+) -> None:
+    """Measure answers and citations against a question set; exits 1 if any quote is not exact."""
+    from assistant.eval_command import run_eval
+
+    code = run_eval(questions, articles=articles, index_dir=index_dir, report_dir=report, format=format,
+                    baseline=baseline, limit=limit, distractors=distractors)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     app()
 

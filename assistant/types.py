@@ -95,6 +95,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     query: str | None = None  # the question as searched (after follow-up condensing)
     confidence: float = 0.0
+    retrieved_doc_ids: list[str] = field(default_factory=list)  # articles of the retrieved chunks, best first (scored by `newscite eval`)
 
     def to_dict(self) -> dict[str, Any]:
         return {
