@@ -86,6 +86,31 @@ class Citation:
 
 
 @dataclass
+class AnswerSentence:
+    """A sentence an LLM wrote that its cited evidence supports; `citations` number `Answer.citations` from 1."""
+
+    text: str
+    citations: list[int]
+    support: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class UnsupportedSentence:
+    """A sentence an LLM wrote that was left out of the answer, and why."""
+
+    text: str
+    reason: str
+    cited: list[int] = field(default_factory=list)  # evidence numbers as the LLM wrote them
+    support: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Answer:
     """What `Assistant.ask` returns: readable text plus the citations behind it."""
 
@@ -96,6 +121,11 @@ class Answer:
     query: str | None = None  # the question as searched (after follow-up condensing)
     confidence: float = 0.0
     retrieved_doc_ids: list[str] = field(default_factory=list)  # articles of the retrieved chunks, best first (scored by `newscite eval`)
+    mode: str = "extractive"  # "llm": written by an LLM, every sentence verified; "extractive": the articles' sentences
+    notice: str | None = None  # why an LLM answer fell back to extractive, or was not attempted
+    llm: str | None = None  # which LLM was asked
+    sentences: list[AnswerSentence] = field(default_factory=list)  # mode "llm": the verified sentences
+    unsupported: list[UnsupportedSentence] = field(default_factory=list)  # mode "llm": sentences left out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,4 +135,9 @@ class Answer:
             "query": self.query,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
+            "mode": self.mode,
+            "notice": self.notice,
+            "llm": self.llm,
+            "sentences": [s.to_dict() for s in self.sentences],
+            "unsupported": [u.to_dict() for u in self.unsupported],
         }
