@@ -1,0 +1,179 @@
+"""The persisted index: incremental updates, refusal of a foreign index, interrupted builds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant.indexing import update_index
+from assistant.store import IndexMismatchError, current_generation, load_index
+from tests.conftest import BUNDLED, ROOT
+
+
+class CountingEmbedder:
+    """The real embedder, counting what it is asked to embed."""
+
+    def __init__(self, inner, fail_after: int | None = None) -> None:
+        self.inner = inner
+        self.name, self.dim, self.backend = inner.name, inner.dim, inner.backend
+        self.texts: list[str] = []
+        self.fail_after = fail_after
+
+    def embed(self, texts, batch_size: int = 16):
+        if self.fail_after is not None and len(self.texts) + len(texts) > self.fail_after:
+            raise KeyboardInterrupt("simulated interruption in the middle of a build")
+        self.texts.extend(texts)
+        return self.inner.embed(texts, batch_size)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture
+def articles(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(BUNDLED, folder)
+    return folder
+
+
+def test_reindexing_embeds_only_new_or_changed_articles_and_drops_removed_ones(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    counting = CountingEmbedder(embedder)
+    data, report = update_index(index_dir, [articles], counting)
+    assert len(report.added) == 5 and report.chunks_embedded == len(data.chunks) == len(counting.texts)
+
+    counting.texts.clear()
+    _, report = update_index(index_dir, [articles], counting)
+    assert counting.texts == [] and len(report.unchanged) == 5
+
+    changed = articles / "000_4fb80201a179085a.txt"
+    changed.write_text(changed.read_text() + "\nA ceasefire was announced in Aleppo on Friday, officials said.\n")
+    (articles / "004_2b4b424fbe197ea6.txt").unlink()
+    (articles / "005_new.txt").write_text("Dozens of lorries carrying grain crossed the border at Bab al-Hawa on Thursday.")
+    data, report = update_index(index_dir, [articles], counting)
+    assert report.updated == ["000_4fb80201a179085a"]
+    assert report.added == ["005_new"]
+    assert report.removed == ["004_2b4b424fbe197ea6"]
+    assert len(report.unchanged) == 3
+    assert all("Aleppo" in t or "lorries" in t or "Syrian" in t or "Russia" in t for t in counting.texts)
+    assert len(counting.texts) == report.chunks_embedded < len(data.chunks)
+    reloaded = load_index(index_dir)
+    assert sorted(a.doc_id for a in reloaded.articles) == sorted(p.stem for p in articles.glob("*.txt"))
+    # Reused vectors are the same vectors: the unchanged article answers as before.
+    bot = Assistant(reloaded, index_dir, embedder)
+    answer = bot.ask("Where did the FSA propose to meet Russia?")
+    assert "Cairo" in answer.citations[0].quote
+    assert "Bab al-Hawa" in bot.ask("Where did the grain lorries cross the border?").citations[0].quote
+
+
+def test_uploads_add_to_the_index_without_dropping_other_sources(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    bot = Assistant.from_directory(articles, index_dir=index_dir, embedder=embedder)
+    upload = tmp_path / "upload.txt"
+    upload.write_text("The port of Tartus reopened to cargo ships on Wednesday, the harbour master said.")
+    report = bot.add([upload])
+    assert report.added == ["upload"]
+    assert len(bot.articles) == 6
+    assert "Tartus" in bot.ask("When did the port of Tartus reopen?").citations[0].quote
+    # Re-indexing the folder later keeps the upload.
+    again = Assistant.from_directory(articles, index_dir=index_dir, embedder=embedder)
+    assert "upload" in {a.doc_id for a in again.articles}
+
+
+def test_a_file_that_turns_bad_keeps_its_indexed_version(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [articles], embedder)
+    (articles / "002_cb88b180f589ea72.txt").write_bytes(b"")
+    data, report = update_index(index_dir, [articles], embedder)
+    assert any("002_cb88b180f589ea72.txt" in str(p) and "empty file" in str(p) for p in report.problems)
+    assert "002_cb88b180f589ea72" in data.doc_index and not report.removed
+
+
+def test_an_article_without_sentences_is_reported(articles, tmp_path, embedder):
+    (articles / "menu.txt").write_text("Home\nNews\nSport\nShare\n")
+    _, report = update_index(tmp_path / "index", [articles], embedder)
+    assert [str(p) for p in report.problems] == [f"{articles / 'menu.txt'}: no sentences found (nothing to index)"]
+    assert len(report.added) == 5
+
+
+def test_an_index_built_with_another_model_is_refused_with_how_to_rebuild(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [articles], embedder)
+    manifest_path = current_generation(index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"] = "some-other-model"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        load_index(index_dir)
+    with pytest.raises(IndexMismatchError, match="some-other-model"):
+        update_index(index_dir, [articles], embedder)
+    cli = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "Who speaks for Division 13?", "--index-dir", str(index_dir)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert cli.returncode == 1 and "some-other-model" in cli.stderr and "--rebuild" in cli.stderr
+    data, report = update_index(index_dir, [articles], embedder, rebuild=True)
+    assert len(report.added) == 5 and load_index(index_dir).settings.model == "all-MiniLM-L6-v2"
+
+
+def test_a_schema_change_is_refused_too(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [articles], embedder)
+    manifest_path = current_generation(index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["schema_version"] = 0
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="schema_version"):
+        load_index(index_dir)
+
+
+def test_an_interrupted_build_leaves_the_previous_index_usable(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [articles], embedder)
+    before = current_generation(index_dir)
+    before_vectors = np.load(before / "vectors.npy")
+    for path in articles.glob("*.txt"):
+        path.write_text(path.read_text() + "\nA late paragraph was added to every article on Sunday.\n")
+    with pytest.raises(KeyboardInterrupt):
+        update_index(index_dir, [articles], CountingEmbedder(embedder, fail_after=3))
+    assert current_generation(index_dir) == before
+    data = load_index(index_dir)
+    assert np.array_equal(np.asarray(data.vectors), before_vectors)
+    bot = Assistant(data, index_dir, embedder)
+    assert "Cairo" in bot.ask("Where did the FSA propose to meet Russia?").citations[0].quote
+
+    # A crash after staging files were written (killed process) leaves debris; the next build clears it.
+    (index_dir / ".gen-crashed.tmp").mkdir()
+    (index_dir / ".gen-crashed.tmp" / "vectors.npy").write_bytes(b"partial")
+    update_index(index_dir, [articles], embedder)
+    assert not list(index_dir.glob(".*.tmp")) and current_generation(index_dir) != before
+    assert len(list(index_dir.glob("gen-*"))) == 1
+
+
+def test_the_manifest_records_model_dimension_chunking_schema_and_fingerprints(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    data, _ = update_index(index_dir, [articles], embedder)
+    manifest = json.loads((current_generation(index_dir) / "manifest.json").read_text())
+    assert manifest["model"] == "all-MiniLM-L6-v2" and manifest["dim"] == 384
+    assert manifest["schema_version"] == 1 and manifest["max_chunk_tokens"] == 128
+    assert manifest["backend"] == embedder.backend
+    assert set(manifest["articles"]) == {p.stem for p in articles.glob("*.txt")}
+    assert data.faiss_index.ntotal == len(data.chunks) == manifest["counts"]["chunks"]
+
+
+def test_chunks_are_whole_sentences_under_the_model_limit(bot):
+    from assistant.embedding import TokenCounter
+
+    counter = TokenCounter()
+    data = bot.data
+    for row in range(len(data.chunks)):
+        doc, first, last = (int(v) for v in data.chunks[row])
+        assert all(data.sentences[s, 0] == doc for s in range(first, last + 1))
+        tokens = counter.count(data.chunk_text(row))
+        assert tokens + 2 <= 256, (tokens, data.chunk_text(row))
