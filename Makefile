@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 index: setup
 	$(VENV)/bin/newscite index data/articles
 
-run: index
-	$(VENV)/bin/newscite chat
+# app.py indexes data/articles itself (only changes are embedded), then serves on 127.0.0.1:7860.
+run: setup
+	$(PY) app.py
 
 test: setup
 	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q

@@ -63,6 +63,8 @@ watch('value', reveal);
 reveal();
 """
 
+COLLECTION_LOADING = '<div class="nc-collection"><p>Loading the collection…</p></div>'
+
 _views = itertools.count(1)
 
 
@@ -182,7 +184,8 @@ def build_app(bot: Assistant, uploads_dir: str | Path) -> gr.Blocks:
         session = gr.State(None)
         with gr.Sidebar(label="Collection", open=True, width=340):
             gr.Markdown("### The collection")
-            collection = gr.HTML(app.collection(), elem_id="nc-collection", js_on_load=CLICK_JS, apply_default_css=False)
+            # filled on page load, so a page never shows a stale collection (another session may have added articles)
+            collection = gr.HTML(COLLECTION_LOADING, elem_id="nc-collection", js_on_load=CLICK_JS, apply_default_css=False)
             files = gr.File(
                 label="Add articles (" + " ".join(sorted(SUPPORTED)) + ")",
                 file_count="multiple",

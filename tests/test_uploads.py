@@ -3,15 +3,11 @@
 Real components: the packaged MiniLM model and a real FAISS index in tmp_path.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from assistant.assistant import Assistant
 from assistant.uploads import add_uploads, destination
-
-ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
 
 FACT = (
     "Port Elsbury council said on Thursday that the Tidewater lighthouse will be repainted violet "
@@ -20,11 +16,9 @@ FACT = (
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    root = tmp_path_factory.mktemp("uploads")
-    shutil.copytree(ARTICLES, root / "articles")
-    bot = Assistant.from_directory(root / "articles", index_dir=root / "index")
-    return bot, root
+def setup(bot, tmp_path_factory):
+    """The shared bundled-articles Assistant (conftest) and a folder for this module's files."""
+    return bot, tmp_path_factory.mktemp("uploads")
 
 
 def current(index_dir: Path) -> str:
