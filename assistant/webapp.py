@@ -112,13 +112,12 @@ class WebApp:
 
     def open_source(self, event: gr.EventData) -> str:
         """The clicked article, with the clicked quote highlighted."""
-        data = getattr(event, "_data", None) or {}
-        doc_id = str(data.get("doc", ""))
+        doc_id = str(getattr(event, "doc", ""))  # the data sent by CLICK_JS's trigger('select', ...)
         try:
             article = self.bot.article(doc_id)
         except KeyError:
             return render_source_message(f"The article {doc_id!r} is no longer in the index.")
-        start, end = data.get("start"), data.get("end")
+        start, end = getattr(event, "start", None), getattr(event, "end", None)
         if isinstance(start, (int, float)) and isinstance(end, (int, float)):
             return render_source(article, int(start), int(end), next(_views))
         return render_source(article, view=next(_views))

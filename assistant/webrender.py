@@ -104,13 +104,36 @@ def repeats_citations(answer: Answer) -> bool:
     return answer.text.strip() == answer_text(answer.citations).strip()
 
 
-def render_answer(answer: Answer) -> str:
-    """An `Answer` as HTML: the abstention, or the text (when it adds anything) and the citations."""
-    if answer.abstained:
-        return f'<div class="nc-answer nc-abstained"><p class="nc-abstain">{escape(answer.text)}</p></div>'
-    parts = ['<div class="nc-answer">']
+def citation_marker(answer: Answer, number: int) -> str:
+    """A clickable [n] after a written sentence, opening citation n (numbered from 1) in its article."""
+    if not 1 <= number <= len(answer.citations):
+        return ""
+    c = answer.citations[number - 1]
+    return (
+        f'<sup class="nc-ref"><button type="button" class="nc-source-button" {open_attrs(c.doc_id, c.start, c.end)} '
+        f'title="Show quote {number} in its article">[{number}]</button></sup>'
+    )
+
+
+def render_written(answer: Answer) -> str:
+    """The answer's own text when it adds to the quotes: an LLM's verified sentences with [n] markers, or plain text."""
+    if answer.sentences:
+        sentences = " ".join(
+            f'<span class="nc-sentence">{escape(s.text)}{"".join(citation_marker(answer, n) for n in s.citations)}</span>'
+            for s in answer.sentences
+        )
+        return f'<p class="nc-answer-text">{sentences}</p>'
     if answer.text.strip() and not repeats_citations(answer):
-        parts.append(f'<p class="nc-answer-text">{escape(answer.text)}</p>')
+        return f'<p class="nc-answer-text">{escape(answer.text)}</p>'
+    return ""
+
+
+def render_answer(answer: Answer) -> str:
+    """An `Answer` as HTML: the abstention, or the written text (when it adds anything) and the citations."""
+    notice = f'<p class="nc-notice">{escape(answer.notice)}</p>' if answer.notice else ""
+    if answer.abstained:
+        return f'<div class="nc-answer nc-abstained"><p class="nc-abstain">{escape(answer.text)}</p>{notice}</div>'
+    parts = ['<div class="nc-answer">', render_written(answer), notice]
     count = len(answer.citations)
     parts.append(f'<p class="nc-lead">What the articles say ({count} quote{"" if count == 1 else "s"}):</p>')
     parts.append('<ol class="nc-citations">')
@@ -219,6 +242,8 @@ CSS = """
 .nc-abstain { font-weight: 600; margin: 4px 0; }
 .nc-error { border-color: #c0392b; }
 .nc-pending { color: var(--body-text-color-subdued); font-style: italic; }
+.nc-notice { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 2px 0; }
+.nc-ref button { font-size: 0.8em; text-decoration: none; }
 .nc-lead { margin: 2px 0 6px; color: var(--body-text-color-subdued); font-size: 0.9em; }
 .nc-citations { margin: 0; padding-left: 1.4em; display: flex; flex-direction: column; gap: 10px; }
 .nc-quote { margin: 0 0 4px; padding: 4px 10px; border-left: 3px solid var(--color-accent);

@@ -4,7 +4,7 @@ import html
 import re
 
 from assistant.composer import answer_text
-from assistant.types import Answer, Article, Citation, SourceRef
+from assistant.types import Answer, AnswerSentence, Article, Citation, SourceRef
 from assistant.webrender import (
     HIGHLIGHT_ID,
     Turn,
@@ -115,3 +115,15 @@ def test_collection_counts_articles_and_outlets():
     assert "2026-01-01 10:00:00" in rendered
     assert rendered.count('class="nc-article-button" data-doc=') == 3
     assert "<h1>" not in rendered
+
+
+def test_written_sentences_get_clickable_markers_and_notices_show():
+    article = evil_article(outlet="Alpha", url=None)
+    citations = [cite(article, "Closing line."), cite(article, "Lead <b>bold</b> line.")]
+    answer = Answer("q", "ignored", False, citations, mode="llm", notice="<i>fell back</i>",
+                    sentences=[AnswerSentence("It <b>closed</b>.", [1, 2, 7], 0.9)])
+    rendered = render_answer(answer)
+    assert "It &lt;b&gt;closed&lt;/b&gt;." in rendered and "&lt;i&gt;fell back&lt;/i&gt;" in rendered
+    markers = re.findall(r'<sup class="nc-ref"><button [^>]*data-start="(\d+)"[^>]*>\[(\d)\]', rendered)
+    assert markers == [(str(citations[0].start), "1"), (str(citations[1].start), "2")]  # [7] does not exist: no marker
+    assert tags(rendered) <= ALLOWED_TAGS | {"sup"}
