@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from assistant.eval_baseline import BaselineUnavailable
 from assistant.eval_metrics import label
 from assistant.eval_questions import FORMATS, QuestionSetError, load_question_set
 from assistant.eval_report import fmt, fmt_interval
@@ -100,7 +101,7 @@ def run_eval(
         report = error.report
     except QuestionSetError as error:
         return fail(str(error))
-    except ImportError as error:  # the baseline's optional dependency
+    except BaselineUnavailable as error:  # the baseline's optional dependency is missing
         return fail(str(error))
     for warning in report.warnings[len(question_set.problems):][:20]:
         typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)

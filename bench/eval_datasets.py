@@ -1,0 +1,176 @@
+"""Evaluate NewsCite and the llama-index baseline on the bundled set, SQuAD 2.0 and RealTime QA.
+
+Writes bench/results/eval_<set>.json (overall and per-type metrics with 95%
+bootstrap intervals, sample sizes, timings, machine load), full reports
+(summary.md, results.json with every question, chart.png) under
+reports/bench/<set>/, and the numbers table into README.md between the
+`eval-table` markers.
+
+    python bench/eval_datasets.py                       # all three, with the baseline
+    python bench/eval_datasets.py --only squad --squad-questions 100
+    python bench/eval_datasets.py --no-baseline --no-readme
+
+Samples (defaults): SQuAD 2.0 dev-half titles 6-15 (held out from the
+abstention calibration, which uses titles 0-5): their 405 paragraphs are the
+articles, 300 questions drawn with seed 0. RealTime QA: all 220 questions
+that have gold articles, their gold articles, and 2,000 distractors (the
+articles the dataset's own retriever returned for these questions first,
+then a seeded random fill from news_corpus.jsonl.gz). Indexes are cached in
+~/.cache/newscite/eval-index/ so a rerun embeds nothing new.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.eval_datasets import load_realtimeqa, load_squad  # noqa: E402
+from assistant.eval_questions import load_jsonl  # noqa: E402
+from assistant.evaluation import EvalReport, assistant_for, default_index_dir, evaluate  # noqa: E402
+
+DATASETS = ROOT.parent / "shared" / "datasets"
+RESULTS = ROOT / "bench" / "results"
+REPORTS = ROOT / "reports" / "bench"
+README = ROOT / "README.md"
+TABLE_START, TABLE_END = "<!-- eval-table:start -->", "<!-- eval-table:end -->"
+SETS = ("bundled", "squad", "realtimeqa")
+TITLES = {"bundled": "bundled set", "squad": "SQuAD 2.0", "realtimeqa": "RealTime QA"}
+
+
+def load_set(name: str, args: argparse.Namespace):
+    if name == "bundled":
+        from assistant.loading import load_path
+
+        question_set = load_jsonl(ROOT / "data" / "questions.jsonl")
+        question_set.articles = load_path(ROOT / "data" / "articles").articles
+        question_set.description = f"Bundled set: {len(question_set.questions)} questions over the 5 articles in data/articles"
+        return question_set
+    if name == "squad":
+        return load_squad(DATASETS / "squad2_dev_half", limit=args.squad_questions, first_title=args.squad_first_title, seed=0)
+    return load_realtimeqa(DATASETS / "realtimeqa", distractors=args.rtqa_distractors, seed=0)
+
+
+def run_set(name: str, args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
+    question_set = load_set(name, args)
+    with tempfile.TemporaryDirectory() as scratch:
+        index_dir = Path(scratch) / "index" if name == "bundled" else default_index_dir(f"bench-{name}")
+        t0 = time.perf_counter()
+        bot = assistant_for(question_set, index_dir)
+        index_seconds = time.perf_counter() - t0
+        print(f"[{name}] {question_set.description}; index {bot.last_report.summary()}", file=sys.stderr)
+        t0 = time.perf_counter()
+        report: EvalReport = evaluate(
+            bot,
+            question_set,
+            baseline=not args.no_baseline,
+            baseline_dir=Path(index_dir) / "llamaindex-baseline",
+            report_dir=REPORTS / name,
+            strict=False,
+            progress=lambda done, total: print(f"\r[{name}] {done}/{total}", end="", file=sys.stderr),
+        )
+        print(file=sys.stderr)
+        eval_seconds = time.perf_counter() - t0
+    return {
+        "set": name,
+        "description": question_set.description,
+        "questions": len(question_set.questions),
+        "types": question_set.types(),
+        "articles": len(question_set.articles or []),
+        "passed": report.passed,
+        "quote_failures": report.quote_failures[:50],
+        "seconds": {
+            "index": round(index_seconds, 1),
+            "evaluate (both systems)": round(eval_seconds, 1),
+            "total": round(time.perf_counter() - started, 1),
+            "baseline build": report.baseline.info.get("build_seconds") if report.baseline else None,
+        },
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "settings": report.settings,
+        "systems": {
+            key: {
+                "name": system.name,
+                "info": system.info,
+                "metrics": {n: m.to_dict() for n, m in system.metrics.items()},
+                "by_type": {t: {n: m.to_dict() for n, m in ms.items()} for t, ms in system.by_type.items()},
+            }
+            for key, system in (("newscite", report.newscite), ("baseline", report.baseline))
+            if system is not None
+        },
+        "report": str(REPORTS / name),
+    }
+
+
+def pct(metric: dict | None, interval: bool = False) -> str:
+    if not metric or metric.get("value") is None:
+        return "n/a"
+    text = f"{100 * metric['value']:.1f}"
+    if interval and metric.get("low") is not None:
+        text += f" ({100 * metric['low']:.0f}-{100 * metric['high']:.0f})"
+    return text
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| set (sample) | system | answer accuracy | citation precision | citation recall | recall@5 | MRR "
+        "| source coverage | abstention P / R | quote exactness | latency p50 / p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        sample = f"{TITLES[result['set']]} ({result['questions']} q, {result['articles']} articles)"
+        for key, system in result["systems"].items():
+            m = system["metrics"]
+            latency = f"{m['latency_median_ms']['value']:.0f} / {m['latency_p95_ms']['value']:.0f}"
+            lines.append(
+                f"| {sample if key == 'newscite' else ''} | {system['name']} | {pct(m['answer_accuracy'], True)} "
+                f"| {pct(m['citation_precision'], True)} | {pct(m['citation_recall'], True)} | {pct(m['recall@5'])} "
+                f"| {pct(m['mrr'])} | {pct(m['source_coverage'])} "
+                f"| {pct(m['abstention_precision'])} / {pct(m['abstention_recall'])} | {pct(m['quote_exactness'])} | {latency} |"
+            )
+    return "\n".join(lines)
+
+
+def write_readme_table(results: list[dict]) -> None:
+    text = README.read_text(encoding="utf-8")
+    if TABLE_START not in text or TABLE_END not in text:
+        print(f"README has no {TABLE_START} ... {TABLE_END} block; table not written", file=sys.stderr)
+        return
+    stamp = time.strftime("%Y-%m-%d")
+    block = f"{TABLE_START}\n_Measured {stamp} by `python bench/eval_datasets.py`; percentages, 95% bootstrap intervals in brackets._\n\n{table(results)}\n{TABLE_END}"
+    README.write_text(re.sub(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), lambda _: block, text, flags=re.S), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(SETS), help="comma-separated: bundled, squad, realtimeqa")
+    parser.add_argument("--squad-questions", type=int, default=300)
+    parser.add_argument("--squad-first-title", type=int, default=6)
+    parser.add_argument("--rtqa-distractors", type=int, default=2000)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-readme", action="store_true", help="don't rewrite the README table")
+    args = parser.parse_args()
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    if any(s != "bundled" for s in chosen) and not DATASETS.is_dir():
+        sys.exit(f"{DATASETS} not found: SQuAD and RealTime QA need ../shared/datasets")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in chosen:
+        result = run_set(name, args)
+        (RESULTS / f"eval_{name}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        print(json.dumps({k: result[k] for k in ("set", "questions", "passed", "seconds")}), file=sys.stderr)
+    if not args.no_readme:
+        results = [json.loads((RESULTS / f"eval_{s}.json").read_text()) for s in SETS if (RESULTS / f"eval_{s}.json").exists()]
+        write_readme_table(results)
+    print(table([json.loads((RESULTS / f"eval_{s}.json").read_text()) for s in chosen]))
+
+
+if __name__ == "__main__":
+    main()
