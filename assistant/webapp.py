@@ -140,7 +140,7 @@ class WebApp:
         paths = [str(f) for f in (files or [])]
         if not paths:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        progress(0, desc=f"Reading {len(paths)} file(s)")
+        progress(0, desc=f"Reading and splitting {len(paths)} file(s)")
 
         def embedded(done: int, total: int) -> None:
             progress((done, total), desc="Embedding", unit="chunks")
@@ -191,7 +191,9 @@ def build_app(bot: Assistant, uploads_dir: str | Path) -> gr.Blocks:
                 file_types=sorted(SUPPORTED),
                 elem_id="nc-upload",
             )
-            upload_status = gr.HTML("", elem_id="nc-upload-status", js_on_load=None, apply_default_css=False)
+            upload_status = gr.HTML(
+                "", elem_id="nc-upload-status", js_on_load=None, apply_default_css=False, min_height=64
+            )
         gr.Markdown("## NewsCite: answers quoted from the articles")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
