@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from assistant.composer import AnswerComposer, SentenceVectors
 from assistant.conversation import Conversation
 from assistant.embedding import Embedder, default_embedder
 from assistant.indexing import IndexReport, ProgressCallback, update_index
-from assistant.retrieval import HybridRetriever
+from assistant.llm_call import DEFAULT_TIMEOUT as DEFAULT_LLM_TIMEOUT
+from assistant.retrieval import ChunkHit, HybridRetriever
 from assistant.store import IndexData, IndexSettings, load_index
 from assistant.types import Answer, Article
+
+
+class _Search(NamedTuple):
+    """What one question retrieved, from one consistent snapshot of the index."""
+
+    question: str
+    query: str
+    query_vector: Any
+    hits: list[ChunkHit]
+    scope: str
+    data: IndexData
+    composer: Any  # AnswerComposer, or LLMComposer when an LLM is set
 
 
 class Assistant:
@@ -25,8 +38,12 @@ class Assistant:
         embedder: Embedder | None = None,
         threshold: float | None = None,
         chunks_per_question: int = 10,
+        llm: Any | None = None,
+        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
     ) -> None:
         self.index_dir = Path(index_dir)
+        self.llm = llm  # any llama-index LLM: answers are then written by it and verified
+        self.llm_timeout = llm_timeout
         self.embedder = embedder or default_embedder()
         self.threshold = threshold
         self.chunks_per_question = chunks_per_question
@@ -37,8 +54,17 @@ class Assistant:
     def _use(self, data: IndexData) -> None:
         self.data = data
         self.retriever = HybridRetriever(data)
-        self.composer = AnswerComposer(data, SentenceVectors(data, self.embedder), self.threshold)
+        composer = AnswerComposer(data, SentenceVectors(data, self.embedder), self.threshold)
+        self.composer, self.writer = composer, self._writer(composer)
         self._by_id = data.doc_index
+
+    def _writer(self, composer: AnswerComposer):
+        """The LLM composer over `composer` when an LLM is set (it falls back to `composer`)."""
+        if self.llm is None:
+            return None
+        from assistant.llm_composer import LLMComposer
+
+        return LLMComposer(composer, self.llm, self.llm_timeout)
 
     # --- building -----------------------------------------------------------------
 
@@ -85,21 +111,55 @@ class Assistant:
         outlets: Iterable[str] | None = None,
         conversation: Conversation | None = None,
     ) -> Answer:
-        """Answer from the articles' own sentences, or abstain when they don't say."""
+        """Answer from the articles' own sentences (or, with an LLM, in its verified words), or abstain."""
+        found = self._search(question, outlets, conversation)
+        answer = found.composer.compose(found.question, found.query, found.query_vector, found.hits, found.scope)
+        return self._finish(answer, found, conversation)
+
+    def ask_stream(
+        self,
+        question: str,
+        outlets: Iterable[str] | None = None,
+        conversation: Conversation | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, but yields the answer's text as it is written and verified (str pieces),
+        then the final `Answer`, which replaces what was streamed. Without an LLM, only the `Answer`."""
+        found = self._search(question, outlets, conversation)
+        args = (found.question, found.query, found.query_vector, found.hits, found.scope)
+        if not hasattr(found.composer, "compose_stream"):  # extractive: nothing to stream
+            yield self._finish(found.composer.compose(*args), found, conversation)
+            return
+        for item in found.composer.compose_stream(*args):
+            yield self._finish(item, found, conversation) if isinstance(item, Answer) else item
+
+    def _search(self, question: str, outlets: Iterable[str] | None, conversation: Conversation | None) -> _Search:
         question = question.strip()
         if not question:
             raise ValueError("The question is empty.")
         outlets = list(outlets) if outlets else None
-        query = conversation.condense(question) if conversation else question
-        data, retriever, composer = self.data, self.retriever, self.composer  # one consistent snapshot
+        query = self._condense(question, conversation)
+        data, retriever, composer = self.data, self.retriever, self.writer or self.composer  # one consistent snapshot
         query_vector = self.embedder.embed_query(query)
         hits = retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
         scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {len(data.articles)} indexed articles"
-        answer = composer.compose(question, query, query_vector, hits, scope)
-        answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in hits))
+        return _Search(question, query, query_vector, hits, scope, data, composer)
+
+    def _finish(self, answer: Answer, found: _Search, conversation: Conversation | None) -> Answer:
+        data = found.data
+        answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in found.hits))
         if conversation is not None:
-            conversation.add(question, answer)
+            conversation.add(found.question, answer)
         return answer
+
+    def _condense(self, question: str, conversation: Conversation | None) -> str:
+        """A follow-up as a standalone query: by the LLM when one is set, else by rules."""
+        if conversation is None:
+            return question
+        if self.llm is None:
+            return conversation.condense(question)
+        from assistant.llm_condense import condense_with_llm
+
+        return condense_with_llm(self.llm, conversation, question, self.llm_timeout)
 
     def conversation(self) -> Conversation:
         return Conversation()

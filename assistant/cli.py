@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from assistant.llm_call import DEFAULT_TIMEOUT as LLM_TIMEOUT  # stdlib only: startup stays fast
+
 app = typer.Typer(
     help="NewsCite: ask questions about news articles, get answers quoting them exactly.",
     no_args_is_help=True,
@@ -21,6 +23,11 @@ Outlets = Annotated[Optional[list[str]], typer.Option("--outlet", "-o", help="On
 Articles = Annotated[
     Optional[Path], typer.Option("--articles", help="Index this folder or file first (only changes are embedded).")
 ]
+LLMSpecOption = Annotated[
+    Optional[str],
+    typer.Option("--llm", help="Write the answer with this LLM, every sentence verified: ollama:MODEL or openai-like:URL."),
+]
+LLMTimeoutOption = Annotated[float, typer.Option("--llm-timeout", help="Seconds the LLM gets before the answer falls back.")]
 
 
 def _fail(message: str) -> None:
@@ -28,17 +35,34 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def open_assistant(index_dir: Path, articles: Path | None = None):
+def make_llm(spec: str | None, timeout: float = LLM_TIMEOUT):
+    """The LLM a --llm spec names (None without one), also set as llama-index's Settings.llm."""
+    if not spec:
+        return None
+    from llama_index.core import Settings
+
+    from assistant.llms import LLMSpecError, llm_from_spec
+
+    try:
+        llm = llm_from_spec(spec, timeout)
+    except LLMSpecError as error:
+        _fail(str(error))
+    Settings.llm = llm  # explicit, so no llama-index component reaches for OpenAI
+    return llm
+
+
+def open_assistant(index_dir: Path, articles: Path | None = None, llm_spec: str | None = None, llm_timeout: float = LLM_TIMEOUT):
     """Load the index (syncing `articles` first when given); exit with a clear message if impossible."""
     from assistant.assistant import Assistant
     from assistant.store import NewsCiteIndexError
 
+    llm = make_llm(llm_spec, llm_timeout)
     try:
         if articles is not None:
-            bot = Assistant.from_directory(articles, index_dir=index_dir)
+            bot = Assistant.from_directory(articles, index_dir=index_dir, llm=llm, llm_timeout=llm_timeout)
             _print_problems(bot.last_report.problems)
             return bot
-        return Assistant.load(index_dir)
+        return Assistant.load(index_dir, llm=llm, llm_timeout=llm_timeout)
     except NewsCiteIndexError as error:
         _fail(str(error))
 
@@ -48,11 +72,16 @@ def _print_problems(problems) -> None:
         typer.secho(f"skipped {problem}", fg=typer.colors.YELLOW, err=True)
 
 
-def print_answer(answer, as_json: bool = False) -> None:
+def print_answer(answer, as_json: bool = False, text_shown: bool = False) -> None:
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
-    typer.echo(answer.text)
+    if not text_shown:
+        typer.echo(answer.text)
+    if answer.mode == "llm" and answer.unsupported:
+        count = len(answer.unsupported)
+        typer.secho(f"  ({count} sentence{'s' * (count > 1)} of the LLM's answer left out: "
+                    "not supported by the evidence cited; --json shows them)", dim=True)
     for number, citation in enumerate(answer.citations, start=1):
         where = f"{citation.doc_id}[{citation.start}:{citation.end}]"
         extra = "".join(f"; {ref.outlet} {ref.doc_id}[{ref.start}:{ref.end}]" for ref in citation.also_in)
@@ -85,9 +114,11 @@ def ask(
     outlet: Outlets = None,
     articles: Articles = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    llm: LLMSpecOption = None,
+    llm_timeout: LLMTimeoutOption = LLM_TIMEOUT,
 ) -> None:
     """Answer one question with exact quotes from the articles."""
-    bot = open_assistant(index_dir, articles)
+    bot = open_assistant(index_dir, articles, llm, llm_timeout)
     print_answer(bot.ask(question, outlets=outlet), as_json)
 
 
@@ -96,9 +127,11 @@ def chat(
     index_dir: IndexDir = Path("index"),
     outlet: Outlets = None,
     articles: Articles = None,
+    llm: LLMSpecOption = None,
+    llm_timeout: LLMTimeoutOption = LLM_TIMEOUT,
 ) -> None:
     """Terminal chat; follow-up questions are understood in context. Empty line or Ctrl-D quits."""
-    bot = open_assistant(index_dir, articles)
+    bot = open_assistant(index_dir, articles, llm, llm_timeout)
     conversation = bot.conversation()
     typer.echo(f"NewsCite over {len(bot.articles)} articles ({', '.join(bot.outlets())}). Empty line quits.")
     while True:
@@ -108,8 +141,25 @@ def chat(
             break
         if not question:
             break
-        print_answer(bot.ask(question, outlets=outlet, conversation=conversation))
+        if bot.llm is None:
+            print_answer(bot.ask(question, outlets=outlet, conversation=conversation))
+        else:
+            stream_answer(bot, question, outlet, conversation)
         sys.stdout.flush()
+
+
+def stream_answer(bot, question: str, outlets, conversation) -> None:
+    """Print verified sentences as the LLM writes them; the full answer again if it fell back."""
+    streamed = ""
+    for item in bot.ask_stream(question, outlets=outlets, conversation=conversation):
+        if isinstance(item, str):
+            streamed += item
+            typer.echo(item, nl=False)
+            sys.stdout.flush()
+            continue
+        if streamed:
+            typer.echo("")
+        print_answer(item, text_shown=bool(streamed) and item.text == streamed)
 
 
 @app.command("eval")

@@ -1,0 +1,138 @@
+"""Calibrate the support check of LLM-written sentences on QuoteSum.
+
+QuoteSum answers are written by people from up to 8 passages and mark what
+they take from passage N as `[ N quoted text ]`. Each answer sentence is a
+stand-in for a sentence an LLM wrote with a citation:
+
+- supported pair: the sentence and the best-matching sentence of a passage
+  it cites;
+- wrong-citation pair: the sentence and the best-matching sentence of a
+  passage of the same question that it does not cite (same topic, so the
+  hard case: "cited the wrong sentence").
+
+For each weight of cosine vs keyword overlap it finds the threshold that
+maximises Youden's J (supported kept + wrong rejected - 1), with and without
+the numbers check, and prints the figures. The constants in
+assistant/support.py are set from this output by hand.
+
+    python bench/calibrate_support.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.embedding import default_embedder  # noqa: E402
+from assistant.lexical import terms  # noqa: E402
+from assistant.sentences import split_sentences  # noqa: E402
+from assistant.support import numbers_in, overlap  # noqa: E402
+from assistant.types import Span  # noqa: E402
+
+QUOTESUM = ROOT.parent / "shared" / "datasets" / "quotesum" / "dev.jsonl"
+MARK = re.compile(r"\[\s*(\d)\s+(.*?)\s*\]")
+
+
+def plain_with_marks(summary: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """The summary without marks, and (start, end, passage) of each marked span in it."""
+    out, spans, last = [], [], 0
+    length = 0
+    for match in MARK.finditer(summary):
+        before = summary[last : match.start()]
+        out.append(before)
+        length += len(before)
+        text = match.group(2)
+        spans.append((length, length + len(text), int(match.group(1))))
+        out.append(text)
+        length += len(text)
+        last = match.end()
+    out.append(summary[last:])
+    return "".join(out), spans
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text, [Span(0, len(text))])]
+
+
+def pairs():
+    """(answer sentence, cited passage sentences, uncited passage sentences) triples."""
+    for line in QUOTESUM.read_text().splitlines():
+        record = json.loads(line)
+        passages = {n: record.get(f"source{n}", "") for n in range(1, 9)}
+        passages = {n: text for n, text in passages.items() if text.strip()}
+        plain, spans = plain_with_marks(record["summary"])
+        plain = re.sub(r"\s+", " ", plain)
+        for sentence_span in split_sentences(plain, [Span(0, len(plain))]):
+            sentence = plain[sentence_span.start : sentence_span.end]
+            cited = {n for a, b, n in spans if a < sentence_span.end and b > sentence_span.start}
+            cited &= set(passages)
+            uncited = set(passages) - cited
+            if not cited or not uncited or len(terms(sentence)) < 3:
+                continue
+            yield (
+                sentence,
+                [s for n in sorted(cited) for s in sentences_of(passages[n])],
+                [s for n in sorted(uncited) for s in sentences_of(passages[n])],
+            )
+
+
+def youden(scores_pos: np.ndarray, scores_neg: np.ndarray) -> tuple[float, float, float, float]:
+    best = (0.0, -1.0, 0.0, 0.0)
+    for cut in np.unique(np.round(np.concatenate([scores_pos, scores_neg]), 2)):
+        kept = (scores_pos >= cut).mean()
+        rejected = (scores_neg < cut).mean()
+        if kept + rejected - 1 > best[1]:
+            best = (float(cut), float(kept + rejected - 1), float(kept), float(rejected))
+    return best
+
+
+def main() -> None:
+    if not QUOTESUM.exists():
+        sys.exit(f"{QUOTESUM} not found (../shared/datasets is needed)")
+    started = time.perf_counter()
+    triples = list(pairs())
+    texts = sorted({t for s, c, u in triples for t in [s, *c, *u]})
+    embedder = default_embedder()
+    vectors = dict(zip(texts, embedder.embed(texts)))
+    term_sets = {t: frozenset(terms(t)) for t in texts}
+    number_sets = {t: numbers_in(t) for t in texts}
+    print(f"{len(triples)} answer sentences, {len(texts)} distinct texts, embedded in {time.perf_counter() - started:.0f} s")
+
+    def best(sentence: str, candidates: list[str], weight: float) -> tuple[float, bool]:
+        """Best pair score among candidates, and whether the numbers check passes.
+
+        Numbers are checked against the passages (QuoteSum cites whole passages),
+        the score against the best single sentence (NewsCite cites sentences).
+        """
+        top = -1.0
+        for candidate in candidates:
+            cosine = float(vectors[sentence] @ vectors[candidate])
+            top = max(top, weight * cosine + (1 - weight) * overlap(term_sets[sentence], term_sets[candidate]))
+        return top, number_sets[sentence] <= frozenset().union(*(number_sets[c] for c in candidates))
+
+    print("| weight | threshold | J | supported kept | wrong rejected | + numbers check: kept | rejected |")
+    print("|---|---|---|---|---|---|---|")
+    for weight in (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0):
+        pos = [best(s, c, weight) for s, c, u in triples]
+        neg = [best(s, u, weight) for s, c, u in triples]
+        pos_scores = np.array([p[0] for p in pos])
+        neg_scores = np.array([n[0] for n in neg])
+        cut, j, kept, rejected = youden(pos_scores, neg_scores)
+        kept_n = np.mean([score >= cut and ok for score, ok in pos])
+        rejected_n = np.mean([score < cut or not ok for score, ok in neg])
+        print(f"| {weight} | {cut:.2f} | {j:.3f} | {kept:.3f} | {rejected:.3f} | {kept_n:.3f} | {rejected_n:.3f} |")
+        quantiles = np.quantile(pos_scores, [0.05, 0.1, 0.25, 0.5]).round(2).tolist()
+        print(f"|   | supported-pair score quantiles 5/10/25/50%: {quantiles}; wrong-pair 50/90/95%: "
+              f"{np.quantile(neg_scores, [0.5, 0.9, 0.95]).round(2).tolist()} | | | | | |")
+
+
+if __name__ == "__main__":
+    main()
