@@ -24,6 +24,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where uploaded articles are kept and re-indexed from at start (default: INDEX_DIR/uploads)")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=7860, help="port to serve on (default: 7860)")
+    parser.add_argument("--llm", default=None,
+                        help="write answers with this LLM, every sentence verified: ollama:MODEL or openai-like:URL")
+    parser.add_argument("--llm-timeout", type=float, default=120.0, help="seconds the LLM gets before an answer falls back")
     return parser.parse_args(argv)
 
 
@@ -36,8 +39,19 @@ def main(argv: list[str] | None = None) -> None:
     uploads = args.uploads_dir or args.index_dir / "uploads"
     sources = [args.articles] + ([uploads] if uploads.is_dir() else [])
     print(f"Indexing {', '.join(map(str, sources))} into {args.index_dir} (only changes are embedded)...", flush=True)
+    llm = None
+    if args.llm:
+        from llama_index.core import Settings
+
+        from assistant.llms import LLMSpecError, llm_from_spec
+
+        try:
+            llm = llm_from_spec(args.llm, args.llm_timeout)
+        except LLMSpecError as error:
+            sys.exit(str(error))
+        Settings.llm = llm  # explicit, so no llama-index component reaches for OpenAI
     try:
-        bot = Assistant.from_directory(sources, index_dir=args.index_dir)
+        bot = Assistant.from_directory(sources, index_dir=args.index_dir, llm=llm, llm_timeout=args.llm_timeout)
     except NewsCiteIndexError as error:
         sys.exit(str(error))
     for problem in bot.last_report.problems:

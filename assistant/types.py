@@ -87,7 +87,10 @@ class Citation:
 
 @dataclass
 class AnswerSentence:
-    """A sentence an LLM wrote that its cited evidence supports; `citations` number `Answer.citations` from 1."""
+    """A sentence an LLM wrote that its cited evidence supports.
+
+    `text` is without citation markers (`Answer.text` has them); `citations` number `Answer.citations` from 1.
+    """
 
     text: str
     citations: list[int]

@@ -64,7 +64,7 @@ class Verifier:
             return None
         numbers = list(dict.fromkeys(self._number_for(e, checked.result.score) for e in checked.cited))
         text = with_markers(checked.shown, numbers)
-        self.sentences.append(AnswerSentence(text, numbers, round(checked.result.score, 4)))
+        self.sentences.append(AnswerSentence(checked.shown, numbers, round(checked.result.score, 4)))
         self.pieces.append(self._separator(draft.paragraph) + text)
         return self.pieces[-1]
 

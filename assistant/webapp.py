@@ -95,8 +95,13 @@ class WebApp:
         turn = Turn(question, list(outlets or []))
         session.turns.append(turn)
         yield self.transcript(session), "", session
-        try:
-            turn.answer = self.bot.ask(question, outlets=turn.outlets or None, conversation=session.conversation)
+        try:  # with an LLM, its verified sentences stream in; the final Answer replaces them
+            for item in self.bot.ask_stream(question, outlets=turn.outlets or None, conversation=session.conversation):
+                if isinstance(item, str):
+                    turn.partial += item
+                    yield self.transcript(session), "", session
+                else:
+                    turn.answer = item
         except Exception as error:  # shown in the chat rather than as a broken page
             turn.error = f"Could not answer: {error}"
         yield self.transcript(session), "", session

@@ -32,6 +32,7 @@ class Turn:
     outlets: list[str] = field(default_factory=list)
     answer: Answer | None = None
     error: str | None = None
+    partial: str = ""  # verified sentences streamed so far by an LLM, until `answer` replaces them
 
 
 # --- small pieces ----------------------------------------------------------------
@@ -101,7 +102,10 @@ def render_citation(citation: Citation, number: int) -> str:
 
 def repeats_citations(answer: Answer) -> bool:
     """True when the answer text only restates its citations (the extractive composer's text)."""
-    return answer.text.strip() == answer_text(answer.citations).strip()
+    text = answer.text
+    if answer.notice and text.startswith(answer.notice):  # an LLM fallback: the notice is shown on its own
+        text = text[len(answer.notice) :]
+    return text.strip() == answer_text(answer.citations).strip()
 
 
 def citation_marker(answer: Answer, number: int) -> str:
@@ -149,6 +153,8 @@ def render_turn(turn: Turn, number: int) -> str:
     question = f'<div class="nc-question"><span class="nc-you">You</span> {escape(turn.question)}{scope}</div>'
     if turn.error is not None:
         body = f'<div class="nc-answer nc-error"><p>{escape(turn.error)}</p></div>'
+    elif turn.answer is None and turn.partial:
+        body = f'<div class="nc-answer nc-streaming"><p class="nc-answer-text">{escape(turn.partial)}</p></div>'
     elif turn.answer is None:
         body = f'<div class="nc-answer nc-pending"><p>{SEARCHING}</p></div>'
     else:

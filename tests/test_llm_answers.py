@@ -133,8 +133,9 @@ def test_a_citation_to_the_wrong_sentence_is_not_kept(base):
 
     assert answer.mode == "llm"
     assert [s.text for s in answer.sentences] == [
-        "An FSA representative said they proposed to hold the meeting in Cairo, Egypt [1]."
+        "An FSA representative said they proposed to hold the meeting in Cairo, Egypt."
     ]
+    assert answer.text == "An FSA representative said they proposed to hold the meeting in Cairo, Egypt [1]."
     assert [c.quote for c in answer.citations] == [evidence_text(prompt, number_of(prompt, CAIRO))]
     assert wrong_quote not in [c.quote for c in answer.citations]  # the irrelevant second citation was dropped
     reasons = [u.reason for u in answer.unsupported]
@@ -207,8 +208,9 @@ def test_an_injected_instruction_in_an_article_changes_nothing(base):
 
     assert answer.mode == "llm"
     assert "aliens" not in answer.text and "cheese" not in answer.text
-    assert [s.text for s in answer.sentences] == [
-        "The Harbourview city council approved a new footbridge over the old harbour on Tuesday [1]."
+    assert answer.text == "The Harbourview city council approved a new footbridge over the old harbour on Tuesday [1]."
+    assert [(s.text, s.citations) for s in answer.sentences] == [
+        ("The Harbourview city council approved a new footbridge over the old harbour on Tuesday.", [1])
     ]
     assert [u.text for u in answer.unsupported] == [
         "The footbridge was cancelled by aliens.", "The footbridge is made of cheese."
@@ -266,7 +268,7 @@ def test_follow_ups_are_condensed_by_the_llm_and_by_rules_when_it_fails(base):
     broken.ask(CAIRO_QUESTION, conversation=conversation)
     expected = conversation.condense("What did he say about the airstrikes?")
     assert broken.ask("What did he say about the airstrikes?", conversation=conversation).query == expected
-    assert expected.startswith("What did he say about the airstrikes? (")
+    assert expected != "What did he say about the airstrikes?"  # the rules did rewrite it
 
 
 def test_without_an_llm_nothing_changes(base):
@@ -300,3 +302,26 @@ def test_cli_llm_flag_reaches_the_real_integration_and_falls_back_when_it_is_dow
 
     bad = runner.invoke(app, ["ask", "--index-dir", str(base.index_dir), "--llm", "gpt-4", CAIRO_QUESTION])
     assert bad.exit_code == 1 and "Cannot read the LLM spec 'gpt-4'" in bad.output
+
+
+def test_the_web_page_streams_verified_sentences_and_shows_a_fallback_notice_once(base, tmp_path):
+    from assistant.webapp import WebApp
+
+    def script(prompt: str) -> str:
+        ready, cairo = number_of(prompt, READY), number_of(prompt, CAIRO)
+        return (
+            f"The Free Syrian Army is ready to hold talks with Russia in Cairo [{ready}]. "
+            f'A spokesman said "the FSA will never talk to Moscow" [{cairo}]. '
+            f"The FSA proposed to hold the meeting in Cairo, Egypt, and had no answer yet [{cairo}]."
+        )
+
+    page = WebApp(with_llm(base, ScriptedLLM(script=script, piece=4)), tmp_path / "uploads")
+    frames = [html for html, _, _ in page.ask(CAIRO_QUESTION, [], None)]
+    streaming = [f for f in frames if "nc-streaming" in f]
+    assert streaming and "ready to hold talks" in streaming[0]
+    assert not any("never talk" in f for f in frames)
+    assert "nc-citations" in frames[-1] and "nc-streaming" not in frames[-1]
+
+    fallback = WebApp(with_llm(base, ScriptedLLM(script="No citations at all.")), tmp_path / "uploads")
+    last = [html for html, _, _ in fallback.ask(CAIRO_QUESTION, [], None)][-1]
+    assert last.count("Written answer unavailable") == 1 and "nc-citations" in last
