@@ -10,6 +10,7 @@ threshold calibrated on SQuAD 2.0's unanswerable questions.
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,7 @@ from assistant.store import IndexData
 from assistant.types import Answer, Article, Citation, SourceRef
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-DENSE_WEIGHT = 0.75  # the rest goes to keyword overlap
+DENSE_WEIGHT = 0.6  # the rest goes to IDF-weighted keyword overlap
 SAME_STATEMENT_COSINE = 0.86
 SAME_STATEMENT_JACCARD = 0.6
 SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
@@ -51,15 +52,19 @@ class ScoredSentence:
 
 
 class SentenceVectors:
-    """Embeds sentences on demand and remembers them (bounded LRU)."""
+    """Sentence vectors: read from the index (stored at build time), else embedded on demand (bounded LRU)."""
 
     def __init__(self, data: IndexData, embedder: Embedder, capacity: int = 50_000) -> None:
         self.data = data
         self.embedder = embedder
         self.capacity = capacity
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        stored = data.sentence_vectors
+        self.stored = stored if stored is not None and len(stored) == len(data.sentences) else None
 
     def get(self, rows: Sequence[int]) -> np.ndarray:
+        if self.stored is not None:
+            return self.stored.rows(rows) if len(rows) else np.zeros((0, self.embedder.dim), dtype=np.float32)
         missing = [row for row in rows if row not in self._cache]
         if missing:
             vectors = self.embedder.embed([self.data.sentence_text(row) for row in missing])
@@ -74,10 +79,22 @@ class SentenceVectors:
         return np.vstack([self._cache[row] for row in rows])
 
 
-def keyword_overlap(query_terms: frozenset[str], sentence_terms: frozenset[str]) -> float:
-    if not query_terms:
+def keyword_overlap(query_terms: frozenset[str], sentence_terms: frozenset[str], weights: dict[str, float]) -> float:
+    """Weighted share of the question's terms that the sentence contains."""
+    total = sum(weights[t] for t in query_terms)
+    if not total:
         return 0.0
-    return len(query_terms & sentence_terms) / len(query_terms)
+    return sum(weights[t] for t in query_terms & sentence_terms) / total
+
+
+def local_idf(query_terms: frozenset[str], candidates: list[frozenset[str]]) -> dict[str, float]:
+    """IDF of each question term among the candidate sentences.
+
+    A term every candidate shares ("Russia" in a story about Russia) says
+    nothing about which sentence answers; a rare one ("proposed") does.
+    """
+    n = len(candidates)
+    return {t: math.log(1 + n / (1 + sum(t in c for c in candidates))) for t in query_terms}
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -112,13 +129,14 @@ class AnswerComposer:
             return []
         query_terms = frozenset(terms(query))
         cosines = self.vectors.get(rows) @ query_vector
+        sentence_terms = [frozenset(terms(self.data.sentence_text(row))) for row in rows]
+        weights = local_idf(query_terms, sentence_terms)
         scored = []
-        for row, cosine in zip(rows, cosines):
+        for row, cosine, these_terms in zip(rows, cosines, sentence_terms):
             doc, start, end = (int(v) for v in self.data.sentences[row])
-            sentence_terms = frozenset(terms(self.data.articles[doc].text[start:end]))
-            overlap = keyword_overlap(query_terms, sentence_terms)
+            overlap = keyword_overlap(query_terms, these_terms, weights)
             score = DENSE_WEIGHT * float(cosine) + (1 - DENSE_WEIGHT) * overlap
-            scored.append(ScoredSentence(row, doc, start, end, score, float(cosine), overlap, sentence_terms))
+            scored.append(ScoredSentence(row, doc, start, end, score, float(cosine), overlap, these_terms))
         return sorted(scored, key=lambda s: -s.score)
 
     def same_statement(self, a: ScoredSentence, b: ScoredSentence) -> bool:

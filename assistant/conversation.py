@@ -1,9 +1,10 @@
 """Follow-up questions: rewrite them with the context of earlier turns.
 
 "What did he say about elections?" means nothing on its own. Without an
-LLM, a follow-up (a question with a pronoun or an elliptic opener) is
-searched together with the previous question and the names in the previous
-answer's quotes, which is where "he" most likely points.
+LLM, a follow-up is rewritten by rules: a personal pronoun is replaced by the
+name it most likely points to (a name from the previous question, else from
+the previous answer's quotes), and an elliptic follow-up ("and in Aleppo?")
+is searched together with the previous question.
 """
 
 from __future__ import annotations
@@ -13,26 +14,43 @@ from dataclasses import dataclass, field
 
 from assistant.types import Answer
 
-FOLLOW_UP_WORDS = re.compile(
-    r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|this|that|these|those|there|then)\b",
-    re.IGNORECASE,
-)
-FOLLOW_UP_OPENERS = re.compile(r"^\s*(and|but|also|what about|how about|why|so)\b", re.IGNORECASE)
-NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:al-|Al-)?[A-Z][a-z]+)+\b")
-MAX_NAMES = 4
+PERSON_PRONOUNS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs)\b", re.IGNORECASE)
+OTHER_REFERENCES = re.compile(r"\b(it|its|this|that|these|those|there|then)\b", re.IGNORECASE)
+ELLIPTIC_OPENERS = re.compile(r"^\s*(and|but|also|what about|how about|why|so)\b", re.IGNORECASE)
+NAME = re.compile(r"\b(?:[A-Z][\w’'-]+)(?:\s+(?:al-|Al-|bin\s|de\s)?[A-Z][\w’'-]+)*")
+QUESTION_WORDS = {"What", "Who", "Whom", "Whose", "Where", "When", "Why", "How", "Which", "Did", "Does", "Do", "Is", "Are", "Was", "Were", "Has", "Have", "Can", "Could", "Will", "Would", "And", "But", "So", "The", "A", "An", "In", "On"}
+GROUP_WORDS = re.compile(r"\b(Army|Coalition|Front|Division|Group|Council|Ministry|Department|Government|Forces|Rebels|Party|Agency|Union|Nations)\b")
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(FOLLOW_UP_WORDS.search(question) or FOLLOW_UP_OPENERS.search(question))
+    """An elliptic opener, or a pronoun with nothing in the question it could point to."""
+    if ELLIPTIC_OPENERS.search(question):
+        return True
+    has_pronoun = any(p.search(question) for p in (PERSON_PRONOUNS, GROUP_PRONOUNS, OTHER_REFERENCES))
+    return has_pronoun and not names(question)
 
 
-def names_in(answer: Answer) -> list[str]:
-    """Multi-word capitalised names in the answer's quotes, most frequent first."""
-    found: dict[str, int] = {}
-    for citation in answer.citations:
-        for name in NAME.findall(citation.quote):
-            found[name] = found.get(name, 0) + 1
-    return sorted(found, key=lambda n: -found[n])[:MAX_NAMES]
+def names(text: str) -> list[str]:
+    """Capitalised names in order of appearance, without sentence-initial question words."""
+    found = []
+    for match in NAME.finditer(text):
+        words = [w for w in match.group().split() if w not in QUESTION_WORDS]
+        if words:
+            found.append(" ".join(words))
+    return list(dict.fromkeys(found))
+
+
+def _pick(candidates: list[str], group: bool) -> str | None:
+    for name in candidates:
+        if bool(GROUP_WORDS.search(name)) == group:
+            return name
+    return None
+
+
+def _referent(previous_question: str, previous_answer: Answer, group: bool) -> str | None:
+    quoted = [n for c in previous_answer.citations for n in names(c.quote)]
+    return _pick(names(previous_question), group) or _pick(quoted, group)
 
 
 @dataclass
@@ -45,11 +63,22 @@ class Conversation:
         if not self.turns or not is_follow_up(question):
             return question
         previous_question, previous_answer = self.turns[-1]
-        context = [previous_answer.query or previous_question, *names_in(previous_answer)]
-        return f"{question} ({'; '.join(context)})"
+        previous = previous_answer.query or previous_question
+        rewritten = question
+        for pattern, group in ((PERSON_PRONOUNS, False), (GROUP_PRONOUNS, True)):
+            referent = _referent(previous, previous_answer, group)
+            if referent:
+                rewritten = pattern.sub(lambda m: _replace(m.group(), referent), rewritten)
+        if rewritten != question and not OTHER_REFERENCES.search(rewritten) and not ELLIPTIC_OPENERS.search(rewritten):
+            return rewritten
+        return f"{rewritten} ({previous})"
 
     def add(self, question: str, answer: Answer) -> None:
         self.turns.append((question, answer))
 
     def clear(self) -> None:
         self.turns.clear()
+
+
+def _replace(pronoun: str, referent: str) -> str:
+    return f"{referent}'s" if pronoun.lower() in {"his", "hers", "their", "theirs"} else referent
