@@ -4,7 +4,8 @@ Citations are bracketed numbers: `[2]`, `[2, 5]`, `[2][5]`, `[2-4]`, also
 `[Evidence 2]` or `[E2]`. A citation standing after the full stop (or at the
 start of the next sentence, as Punkt cuts it) belongs to the sentence before.
 `DraftStream` does the same on streamed text, handing out a sentence only
-once the next one has begun, so its citations are known.
+once the next one has begun, so its citations are known. A reasoning
+model's `<think>...</think>` block is not part of the answer and is skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ MARKER = re.compile(rf"\[\s*{_REF}(?:\s*(?:,|;|and|-|–)\s*{_REF})*\s*\]", re.I
 LEADING_MARKERS = re.compile(rf"^(?:\s*{MARKER.pattern})+", re.IGNORECASE)
 OPEN_MARKER_AT_END = re.compile(r"\[[^\]]{0,40}$")
 MAX_RANGE = 20
+THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 
 
 @dataclass
@@ -63,6 +65,7 @@ def _numbers(text: str) -> list[int]:
 def split_drafts(text: str) -> list[Draft]:
     """The answer's sentences in order; lines are paragraphs (list items stay separate)."""
     drafts: list[Draft] = []
+    text = THINKING.sub("", text)  # an unclosed block is still being thought: nothing after it yet
     for paragraph, line in enumerate(text.split("\n")):
         if not line.strip():
             continue

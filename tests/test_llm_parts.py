@@ -36,6 +36,15 @@ def test_sentences_and_their_citations():
     assert cited_numbers("[E2; E6]") == [2, 6]
 
 
+def test_a_reasoning_block_is_not_part_of_the_answer():
+    text = "<think>\nEvidence [2] says Cairo. So answer Cairo.\n</think>\nThe FSA proposed Cairo [2]."
+    assert [(d.bare, d.numbers) for d in split_drafts(text)] == [("The FSA proposed Cairo.", [2])]
+    stream = DraftStream()
+    assert stream.feed("<think>Evidence [2] says Cairo. So") == []
+    assert stream.feed(" answer Cairo. Then more.") == []
+    assert [d.bare for d in stream.feed("</think>The FSA proposed Cairo [2]. It")] == ["The FSA proposed Cairo."]
+
+
 def test_stream_hands_out_a_sentence_only_with_its_citations():
     stream = DraftStream()
     handed = []
