@@ -325,3 +325,19 @@ def test_the_web_page_streams_verified_sentences_and_shows_a_fallback_notice_onc
     fallback = WebApp(with_llm(base, ScriptedLLM(script="No citations at all.")), tmp_path / "uploads")
     last = [html for html, _, _ in fallback.ask(CAIRO_QUESTION, [], None)][-1]
     assert last.count("Written answer unavailable") == 1 and "nc-citations" in last
+
+
+def test_chat_prints_verified_sentences_as_they_stream_then_the_citations_once(base, capsys):
+    from assistant.cli import stream_answer
+
+    def script(prompt: str) -> str:
+        return f"The FSA proposed to hold the meeting in Cairo, Egypt, and had no answer yet [{number_of(prompt, CAIRO)}]."
+
+    bot = with_llm(base, ScriptedLLM(script=script, piece=5))
+    stream_answer(bot, CAIRO_QUESTION, None, bot.conversation())
+    out = capsys.readouterr().out
+    assert out.count("The FSA proposed to hold the meeting in Cairo") == 1
+    assert re.search(r"^  \[1\] unknown outlet, untitled: 000_", out, re.MULTILINE)
+
+    stream_answer(with_llm(base, ScriptedLLM(script="Nothing cited.")), CAIRO_QUESTION, None, None)
+    assert capsys.readouterr().out.startswith("Written answer unavailable: the LLM's answer cited no evidence.")
