@@ -72,6 +72,9 @@ class Citation:
     end: int
     score: float
     also_in: list[SourceRef] = field(default_factory=list)
+    speaker: str | None = None  # whose words the quote reports ("..., Lavrov said"), when it names someone
+    outlet_count: int | None = None  # distinct outlets carrying the statement, a wire story's copies counted once
+    syndicated: list[str] = field(default_factory=list)  # why some outlets were counted once (wire copies)
 
     @property
     def outlets(self) -> list[str]:
@@ -114,6 +117,33 @@ class UnsupportedSentence:
 
 
 @dataclass
+class ConflictSide:
+    """One side of a disagreement between outlets: its claim in a few words, and the quotes that make it."""
+
+    claim: str
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        return list(dict.fromkeys(c.outlet for c in self.citations))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim, "outlets": self.outlets, "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass
+class Conflict:
+    """Outlets reporting opposite or different things on the question, each side quoted."""
+
+    kind: str  # "polarity", "number", "date", "name" (who did it or said it), "framing" (how it is described)
+    about: str  # what they disagree on, in a few words
+    sides: list[ConflictSide] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "about": self.about, "sides": [s.to_dict() for s in self.sides]}
+
+
+@dataclass
 class Answer:
     """What `Assistant.ask` returns: readable text plus the citations behind it."""
 
@@ -129,6 +159,7 @@ class Answer:
     llm: str | None = None  # which LLM was asked
     sentences: list[AnswerSentence] = field(default_factory=list)  # mode "llm": the verified sentences
     unsupported: list[UnsupportedSentence] = field(default_factory=list)  # mode "llm": sentences left out
+    conflicts: list[Conflict] = field(default_factory=list)  # outlets that disagree on the question
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -143,4 +174,5 @@ class Answer:
             "llm": self.llm,
             "sentences": [s.to_dict() for s in self.sentences],
             "unsupported": [u.to_dict() for u in self.unsupported],
+            "conflicts": [c.to_dict() for c in self.conflicts],
         }
