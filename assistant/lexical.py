@@ -19,11 +19,16 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# Question words carry no content to match ("Who speaks for ...": "who" is in
+# any sentence with a relative clause); bm25s's English list keeps some of them.
+QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "where", "when", "why", "how", "did", "does", "do"})
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
-    return frozenset(STOPWORDS_EN)
+    return frozenset(STOPWORDS_EN) | QUESTION_WORDS
 
 
 def terms(text: str) -> list[str]:
