@@ -53,7 +53,8 @@ def markdown(report: "EvalReport") -> str:
         f"# Evaluation: {qs.name}",
         "",
         f"{qs.description or qs.source}. {len(qs.questions)} questions ({types}).",
-        f"NewsCite index: {info.get('articles')} articles, {info.get('chunks')} chunks, backend {info.get('backend')} "
+        f"NewsCite index: {info.get('articles')} articles, {info.get('chunks')} chunks, built with {info.get('backend')}, "
+        f"queried with {info.get('query_backend')} "
         f"(`{info.get('index_dir')}`); abstention threshold {report.settings.get('threshold')}.",
         f"95% intervals: percentile bootstrap over questions, {report.settings.get('bootstrap_samples')} resamples "
         f"(seed {report.settings.get('seed')}). Run {report.settings.get('created')} on {report.settings.get('machine')}.",
@@ -80,7 +81,7 @@ def markdown(report: "EvalReport") -> str:
     lines += ["", "## By question type", ""]
     if base:
         lines += ["Each cell: NewsCite / baseline.", ""]
-    lines.append("| type | n | " + " | ".join(label(c).split(" (")[0] for c in columns) + " |")
+    lines.append("| type | n | " + " | ".join(short(c) for c in columns) + " |")
     lines.append("|---|---|" + "---|" * len(columns))
     for qtype, metrics in nc.by_type.items():
         n = sum(1 for r in nc.results if r.question.type == qtype)
@@ -142,6 +143,37 @@ DEFINITIONS = """## How the metrics are computed
 """
 
 
+SHORT = {
+    "answer_accuracy": "answer accuracy",
+    "citation_recall": "citation recall",
+    "citation_precision": "citation precision",
+    "mrr": "MRR",
+    "source_coverage": "source coverage",
+    "abstention_precision": "abstention precision",
+    "abstention_recall": "abstention recall",
+}
+
+
+def short(name: str) -> str:
+    return SHORT.get(name, name)
+
+
+def _bars(ax, xs, metrics: list[Metric], width: float, name: str, errors: bool = False, **style) -> None:
+    """Bars with a visible "0" where a metric is zero (an absent bar means n/a)."""
+    import numpy as np
+
+    values = np.array([np.nan if m.value is None else m.value for m in metrics])
+    kwargs = {}
+    if errors:
+        low = [0 if m.low is None or m.value is None else m.value - m.low for m in metrics]
+        high = [0 if m.high is None or m.value is None else m.high - m.value for m in metrics]
+        kwargs = {"yerr": [low, high], "capsize": 2}
+    ax.bar(xs, values, width, label=name, **kwargs, **style)
+    for x, value in zip(xs, values):
+        if value == 0:
+            ax.text(x, 0.01, "0", ha="center", va="bottom", fontsize=6)
+
+
 def write_chart(report: "EvalReport", path: Path) -> None:
     """Metrics by question type; NewsCite vs baseline overall; latency distribution."""
     import matplotlib
@@ -152,35 +184,29 @@ def write_chart(report: "EvalReport", path: Path) -> None:
 
     systems = report.systems()
     panels = 3 if report.baseline else 2
-    fig, axes = plt.subplots(1, panels, figsize=(6.2 * panels, 4.6))
-    columns = _columns(report, TYPE_COLUMNS)
+    fig, axes = plt.subplots(1, panels, figsize=(6.4 * panels, 5.0))
     nc = report.newscite
+    columns = _columns(report, TYPE_COLUMNS)
     types = list(nc.by_type)
     width = 0.8 / len(columns)
     ax = axes[0]
     for i, name in enumerate(columns):
-        values = [nc.by_type[t][name].value for t in types]
-        xs = np.arange(len(types)) + i * width
-        ax.bar(xs, [np.nan if v is None else v for v in values], width, label=label(name).split(" (")[0])
+        _bars(ax, np.arange(len(types)) + i * width, [nc.by_type[t][name] for t in types], width, short(name))
     ax.set_xticks(np.arange(len(types)) + width * (len(columns) - 1) / 2)
-    ax.set_xticklabels(types, rotation=20, ha="right", fontsize=8)
+    ax.set_xticklabels([f"{t}\n(n={sum(r.question.type == t for r in nc.results)})" for t in types], fontsize=8)
     ax.set_ylim(0, 1.05)
-    ax.set_title("NewsCite by question type")
-    ax.legend(fontsize=6, loc="lower left")
+    ax.set_title("NewsCite by question type (no bar: n/a)", fontsize=10)
+    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     if report.baseline:
         ax = axes[1]
         names = _columns(report, CHART_METRICS)
         width = 0.8 / len(systems)
         for i, system in enumerate(systems):
-            ms = [system.metrics[n] for n in names]
-            values = np.array([np.nan if m.value is None else m.value for m in ms])
-            low = np.array([0 if m.low is None or m.value is None else m.value - m.low for m in ms])
-            high = np.array([0 if m.high is None or m.value is None else m.high - m.value for m in ms])
-            ax.bar(np.arange(len(names)) + i * width, values, width, yerr=[low, high], capsize=2, label=system.name)
+            _bars(ax, np.arange(len(names)) + i * width, [system.metrics[n] for n in names], width, system.name, errors=True)
         ax.set_xticks(np.arange(len(names)) + width * (len(systems) - 1) / 2)
-        ax.set_xticklabels([label(n).split(" (")[0].replace("retrieval ", "") for n in names], rotation=25, ha="right", fontsize=8)
+        ax.set_xticklabels([short(n) for n in names], rotation=25, ha="right", fontsize=8)
         ax.set_ylim(0, 1.05)
-        ax.set_title("Overall, with 95% bootstrap intervals")
+        ax.set_title("Overall, with 95% bootstrap intervals", fontsize=10)
         ax.legend(fontsize=7)
     ax = axes[-1]
     for system in systems:
@@ -190,9 +216,10 @@ def write_chart(report: "EvalReport", path: Path) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("latency per question (ms)")
     ax.set_ylabel("questions")
-    ax.set_title("Latency distribution")
+    ax.set_title("Latency distribution", fontsize=10)
     ax.legend(fontsize=7)
-    fig.suptitle(f"{report.question_set.name}: {len(nc.results)} questions", fontsize=10)
+    qs = report.question_set
+    fig.suptitle(f"Evaluation on {Path(qs.source).name} ({qs.format}): {len(nc.results)} questions", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

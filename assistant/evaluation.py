@@ -297,7 +297,11 @@ def evaluate(
         ks,
         bootstrap,
         seed,
-        {"index_dir": str(bot.index_dir), **{k: v for k, v in bot.stats().items() if k in ("articles", "chunks", "sentences", "backend")}},
+        {
+            "index_dir": str(bot.index_dir),
+            **{k: v for k, v in bot.stats().items() if k in ("articles", "chunks", "sentences", "backend")},
+            "query_backend": getattr(bot.embedder, "backend", None),
+        },
     )
     baseline_result = None
     if baseline:

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.embedding import default_embedder  # noqa: E402
 from assistant.eval_datasets import load_realtimeqa, load_squad  # noqa: E402
 from assistant.eval_questions import load_jsonl  # noqa: E402
 from assistant.evaluation import EvalReport, assistant_for, default_index_dir, evaluate  # noqa: E402
@@ -65,9 +66,16 @@ def run_set(name: str, args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = Path(scratch) / "index" if name == "bundled" else default_index_dir(f"bench-{name}")
         t0 = time.perf_counter()
-        bot = assistant_for(question_set, index_dir)
+        embedder = default_embedder()  # what `newscite` itself uses (NEWSCITE_BACKEND can force one)
+
+        def indexing(done: int, total: int) -> None:
+            rate = done / max(time.perf_counter() - t0, 1e-9)
+            print(f"\r[{name}] embedded {done}/{total} chunks ({rate:.1f}/s)", end="", file=sys.stderr)
+
+        bot = assistant_for(question_set, index_dir, embedder=embedder, progress=indexing)
+        print(file=sys.stderr)
         index_seconds = time.perf_counter() - t0
-        print(f"[{name}] {question_set.description}; index {bot.last_report.summary()}", file=sys.stderr)
+        print(f"[{name}] {question_set.description}; index {bot.last_report.summary()}; backend {bot.embedder.backend}", file=sys.stderr)
         t0 = time.perf_counter()
         report: EvalReport = evaluate(
             bot,
@@ -95,6 +103,7 @@ def run_set(name: str, args: argparse.Namespace) -> dict:
             "baseline build": report.baseline.info.get("build_seconds") if report.baseline else None,
         },
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "code": code_state(),
         "settings": report.settings,
         "systems": {
             key: {
@@ -108,6 +117,21 @@ def run_set(name: str, args: argparse.Namespace) -> dict:
         },
         "report": str(REPORTS / name),
     }
+
+
+def code_state() -> dict:
+    """The commit measured, and which assistant/ files differed from it (a shared checkout moves)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
+        except OSError:
+            return ""
+
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "assistant").splitlines() if line[:2].strip() == "M"]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified_assistant_files": dirty,
+            "calibration": json.loads((ROOT / "assistant" / "calibration.json").read_text())}
 
 
 def pct(metric: dict | None, interval: bool = False) -> str:
