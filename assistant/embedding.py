@@ -7,6 +7,7 @@ the first text is embedded, so commands that never embed start fast.
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import cached_property, lru_cache
 from typing import Protocol, Sequence
@@ -88,5 +89,34 @@ class TorchEmbedder:
         return self.embed([text])[0]
 
 
-def default_embedder() -> Embedder:
-    return TorchEmbedder()
+# Fastest first, as measured by bench/embedding_backends.py on these machines (README, Speed and scale);
+# torch is the fallback that always loads. NEWSCITE_BACKEND=<name> forces one.
+BACKEND_ORDER = ("openvino-bf16", "onnx-fp32", "torch")
+log = logging.getLogger(__name__)
+
+
+def make_embedder(backend: str) -> Embedder:
+    """An embedder for one backend name ("torch", or one of assistant.onnx_embedder.BACKENDS), ready to use."""
+    if backend == "torch":
+        return TorchEmbedder()
+    from assistant.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(backend).warm_up()
+
+
+def default_embedder(prefer: str | None = None) -> Embedder:
+    """The fastest backend that loads here, falling back to torch.
+
+    `prefer` (an index's recorded backend) is tried first, except torch: the
+    ONNX fp32/bf16 backends give torch's vectors up to rounding, so a
+    torch-built index is searched with a fast backend without loss.
+    """
+    forced = os.environ.get("NEWSCITE_BACKEND")
+    order = [forced] if forced else [prefer] if prefer and prefer != "torch" else []
+    order += [b for b in BACKEND_ORDER if b not in order]
+    for backend in order:
+        try:
+            return make_embedder(backend)
+        except Exception as error:  # a missing runtime, a failed export: try the next one
+            log.warning("embedding backend %s unavailable (%s); trying the next", backend, error)
+    raise RuntimeError("no embedding backend could be loaded")  # unreachable: torch is last

@@ -3,6 +3,11 @@
 Only new or changed articles are segmented and embedded; unchanged ones keep
 their vectors; articles that disappeared from a re-indexed folder are dropped.
 Articles indexed from other folders or uploads are kept.
+
+The model runs once per new sentence: sentence vectors (stored as int8) let
+the composer score candidate quotes without running the model at question
+time, and each chunk's vector for the FAISS search is pooled from its
+sentences' (assistant/chunk_vectors.py).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from assistant.chunk_vectors import pool_chunks, sentence_weights
 from assistant.embedding import BATCH_SIZE, Embedder
 from assistant.loading import LoadResult, Problem, load_paths
 from assistant.store import (
@@ -28,8 +34,9 @@ from assistant.store import (
     write_lock,
 )
 from assistant.types import Article
+from assistant.vector_codec import QuantizedVectors
 
-ProgressCallback = Callable[[int, int], None]  # (chunks embedded, chunks to embed)
+ProgressCallback = Callable[[int, int], None]  # (sentences embedded, sentences to embed)
 
 
 @dataclass
@@ -43,11 +50,13 @@ class IndexReport:
     problems: list[Problem] = field(default_factory=list)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    sentences_embedded: int = 0
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed; {self.chunks_embedded} chunks embedded in {self.seconds:.1f}s; "
+            f"{len(self.removed)} removed; {self.chunks_embedded} chunks embedded "
+            f"({self.sentences_embedded} sentences) in {self.seconds:.1f}s; "
             f"{len(self.problems)} problem(s)"
         )
 
@@ -61,6 +70,7 @@ class ArticleRows:
     sentences: np.ndarray  # (n, 2) start, end
     chunks: np.ndarray  # (m, 2) first, last (local)
     vectors: np.ndarray  # (m, dim)
+    sentence_vectors: QuantizedVectors | None = None  # (n, dim); None when the index had none
 
 
 def fingerprint(article: Article, settings: IndexSettings) -> str:
@@ -76,13 +86,15 @@ def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
     sentence_docs = data.sentences[:, 0]
     chunk_docs = data.chunks[:, 0]
     vectors = np.asarray(data.vectors)
+    sentence_vectors = data.sentence_vectors
     sentence_bounds = np.searchsorted(sentence_docs, np.arange(len(data.articles) + 1))
     chunk_bounds = np.searchsorted(chunk_docs, np.arange(len(data.articles) + 1))
     for doc, (article, fp) in enumerate(zip(data.articles, data.fingerprints)):
         s0, s1 = sentence_bounds[doc], sentence_bounds[doc + 1]
         c0, c1 = chunk_bounds[doc], chunk_bounds[doc + 1]
         chunks = data.chunks[c0:c1, 1:].copy() - s0
-        rows[article.doc_id] = ArticleRows(article, fp, data.sentences[s0:s1, 1:].copy(), chunks, vectors[c0:c1])
+        own = sentence_vectors.slice(s0, s1) if sentence_vectors is not None else None
+        rows[article.doc_id] = ArticleRows(article, fp, data.sentences[s0:s1, 1:].copy(), chunks, vectors[c0:c1], own)
     return rows
 
 
@@ -108,14 +120,17 @@ def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list
     return done, problems
 
 
+EMBED_SLICE = BATCH_SIZE * 64  # texts per embed call: long enough to sort by length, short enough for progress
+
+
 def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> np.ndarray:
     from tqdm import tqdm
 
     parts = []
-    bar = tqdm(total=len(texts), unit="chunk", desc="Embedding", disable=not sys.stderr.isatty(), leave=False)
+    bar = tqdm(total=len(texts), unit="text", desc="Embedding", disable=not sys.stderr.isatty(), leave=False)
     with bar:
-        for start in range(0, len(texts), BATCH_SIZE * 4):
-            batch = texts[start : start + BATCH_SIZE * 4]
+        for start in range(0, len(texts), EMBED_SLICE):
+            batch = texts[start : start + EMBED_SLICE]
             parts.append(embedder.embed(batch))
             bar.update(len(batch))
             if progress:
@@ -123,8 +138,13 @@ def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | No
     return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
+def _sentence_texts(article: Article, sentences: np.ndarray) -> list[str]:
+    return [article.text[start:end] for start, end in sentences]
+
+
 def _assemble(rows: Iterable[ArticleRows], settings: IndexSettings, backend: str, dim: int) -> IndexData:
     articles, fingerprints, sentence_parts, chunk_parts, vector_parts = [], [], [], [], []
+    sentence_vector_parts: list[QuantizedVectors | None] = []
     offset = 0
     for doc, row in enumerate(rows):
         articles.append(row.article)
@@ -133,7 +153,9 @@ def _assemble(rows: Iterable[ArticleRows], settings: IndexSettings, backend: str
         sentence_parts.append(np.column_stack([np.full(n, doc), row.sentences]))
         chunk_parts.append(np.column_stack([np.full(len(row.chunks), doc), row.chunks + offset]))
         vector_parts.append(np.asarray(row.vectors, dtype=np.float32))
+        sentence_vector_parts.append(row.sentence_vectors)
         offset += n
+    complete = all(part is not None for part in sentence_vector_parts)
 
     def stack(parts: list[np.ndarray], width: int, dtype) -> np.ndarray:
         return np.vstack(parts).astype(dtype) if parts else np.zeros((0, width), dtype=dtype)
@@ -147,6 +169,7 @@ def _assemble(rows: Iterable[ArticleRows], settings: IndexSettings, backend: str
         vectors=stack(vector_parts, dim, np.float32),
         backend=backend,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        sentence_vectors=QuantizedVectors.concat(sentence_vector_parts, dim) if complete else None,
     )
 
 
@@ -208,18 +231,38 @@ def update_index(
         failed_ids = {a.doc_id for a, _ in to_embed} - {a.doc_id for a, *_ in segmented}
         for doc_id in failed_ids & set(previous):
             kept[doc_id] = previous[doc_id]  # a now-empty file keeps its indexed version
-        texts = [text for *_, chunk_texts in segmented for text in chunk_texts]
-        vectors = _embed(texts, embedder, progress)
-        report.chunks_embedded = len(texts)
+        # One model pass, over sentences: chunk vectors are pooled from them (assistant/chunk_vectors.py).
+        # Kept articles from an index that predates sentence vectors get theirs now (once).
+        backfill = [row for row in kept.values() if row.sentence_vectors is None]
+        sentence_texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
+        sentence_texts += [t for row in backfill for t in _sentence_texts(row.article, row.sentences)]
+        embedded = _embed(sentence_texts, embedder, progress)
+        sentence_vectors = QuantizedVectors.encode(embedded)
+        firsts, base = [], 0
+        for _, sentences, chunks, _ in segmented:
+            firsts.append(chunks[:, 0] + base)
+            base += len(sentences)
+        new_count = base
+        chunk_vectors = pool_chunks(
+            embedded[:new_count], sentence_weights(sentence_texts[:new_count]),
+            np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64), embedder.dim,
+        )
+        report.chunks_embedded = len(chunk_vectors)
+        report.sentences_embedded = len(sentence_texts)
 
         fingerprints = dict((a.doc_id, fp) for a, fp in to_embed)
-        position = 0
+        position, sentence_position = 0, 0
         for article, sentences, chunks, _ in segmented:
             (report.updated if article.doc_id in previous else report.added).append(article.doc_id)
+            own = sentence_vectors.slice(sentence_position, sentence_position + len(sentences))
             kept[article.doc_id] = ArticleRows(
-                article, fingerprints[article.doc_id], sentences, chunks, vectors[position : position + len(chunks)]
+                article, fingerprints[article.doc_id], sentences, chunks, chunk_vectors[position : position + len(chunks)], own
             )
             position += len(chunks)
+            sentence_position += len(sentences)
+        for row in backfill:
+            row.sentence_vectors = sentence_vectors.slice(sentence_position, sentence_position + len(row.sentences))
+            sentence_position += len(row.sentences)
 
         ordered = [kept[doc_id] for doc_id in sorted(kept)]
         data = _assemble(ordered, settings, embedder.backend, embedder.dim)

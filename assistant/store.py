@@ -9,7 +9,9 @@ Layout of an index folder::
         sentences.npy    (doc, start, end) per quotable sentence
         chunks.npy       (doc, first sentence, last sentence) per chunk
         vectors.npy      chunk embeddings, float32, row = chunk
-        faiss.index      FAISS index over vectors.npy
+        faiss.index      FAISS index over vectors.npy (exact or IVF by size: assistant/ann.py)
+        sentence_codes.npy, sentence_scales.npy
+                         sentence embeddings, int8 + scale per row (assistant/vector_codec.py)
         bm25/            bm25s index over chunk texts
 
 A build writes a new generation and only then points CURRENT at it, so an
@@ -31,9 +33,11 @@ from typing import Iterator
 
 import numpy as np
 
+from assistant.ann import build_index, describe
 from assistant.embedding import MODEL_DIM, MODEL_NAME
 from assistant.lexical import BM25Index
 from assistant.types import Article
+from assistant.vector_codec import QuantizedVectors
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
@@ -87,6 +91,7 @@ class IndexData:
     built_at: str = ""
     extra: dict = field(default_factory=dict)
     folder: Path | None = None
+    sentence_vectors: QuantizedVectors | None = None  # row = sentence; None in indexes built before them
 
     @cached_property
     def doc_index(self) -> dict[str, int]:
@@ -130,13 +135,8 @@ class IndexData:
 
 
 def build_faiss(vectors: np.ndarray):
-    """Exact inner-product search (vectors are normalised, so this is cosine)."""
-    import faiss
-
-    index = faiss.IndexFlatIP(vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else MODEL_DIM)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+    """Inner-product search (vectors are normalised, so this is cosine): exact when small, IVF-SQ8 when large."""
+    return build_index(vectors, vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else MODEL_DIM)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -181,6 +181,7 @@ def load_index(index_dir: str | Path, settings: IndexSettings | None = None) -> 
         backend=manifest.get("backend", "torch"),
         built_at=manifest.get("built_at", ""),
         folder=folder,
+        sentence_vectors=QuantizedVectors.load(folder),
     )
 
 
@@ -212,7 +213,11 @@ def save_index(data: IndexData, index_dir: str | Path) -> Path:
         np.save(staging / "sentences.npy", data.sentences)
         np.save(staging / "chunks.npy", data.chunks)
         np.save(staging / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))
-        faiss.write_index(build_faiss(np.asarray(data.vectors)), str(staging / "faiss.index"))
+        if data.sentence_vectors is not None:
+            data.sentence_vectors.save(staging)
+        dense = build_faiss(np.asarray(data.vectors))
+        faiss.write_index(dense, str(staging / "faiss.index"))
+        data.extra["faiss"] = describe(dense)
         data.bm25.save(staging / "bm25")
         (staging / "manifest.json").write_text(json.dumps(data.manifest(), indent=1, ensure_ascii=False))
         _fsync_tree(staging)
