@@ -44,7 +44,7 @@ class Assistant:
         self.index_dir = Path(index_dir)
         self.llm = llm  # any llama-index LLM: answers are then written by it and verified
         self.llm_timeout = llm_timeout
-        self.embedder = embedder or default_embedder()
+        self.embedder = embedder or default_embedder(prefer=data.backend)
         self.threshold = threshold
         self.chunks_per_question = chunks_per_question
         self.last_report: IndexReport | None = None
