@@ -26,6 +26,7 @@ class _Search(NamedTuple):
     scope: str
     data: IndexData
     composer: Any  # AnswerComposer, or LLMComposer when an LLM is set
+    outlets: list[str] | None = None
 
 
 class Assistant:
@@ -142,11 +143,14 @@ class Assistant:
         query_vector = self.embedder.embed_query(query)
         hits = retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
         scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {len(data.articles)} indexed articles"
-        return _Search(question, query, query_vector, hits, scope, data, composer)
+        return _Search(question, query, query_vector, hits, scope, data, composer, outlets)
 
     def _finish(self, answer: Answer, found: _Search, conversation: Conversation | None) -> Answer:
         data = found.data
         answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in found.hits))
+        from assistant.compare import review_answer  # speakers, corroborating outlets, conflicts
+
+        answer = review_answer(self, answer, data, found.query, found.query_vector, found.outlets)
         if conversation is not None:
             conversation.add(found.question, answer)
         return answer
@@ -163,6 +167,13 @@ class Assistant:
 
     def conversation(self) -> Conversation:
         return Conversation()
+
+    def compare(self, question: str, outlets: Iterable[str] | None = None):
+        """Who says what: each outlet's quotes on the question, the silent outlets, what is corroborated
+        and where outlets disagree (an `assistant.compare.Comparison`)."""
+        from assistant.compare import comparer_for
+
+        return comparer_for(self).compare(question, outlets)
 
     def evaluate(self, questions, **options):
         """Score answers and citations on a question set; returns an EvalReport (`.metrics`).

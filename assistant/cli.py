@@ -85,7 +85,8 @@ def print_answer(answer, as_json: bool = False, text_shown: bool = False) -> Non
     for number, citation in enumerate(answer.citations, start=1):
         where = f"{citation.doc_id}[{citation.start}:{citation.end}]"
         extra = "".join(f"; {ref.outlet} {ref.doc_id}[{ref.start}:{ref.end}]" for ref in citation.also_in)
-        typer.secho(f"  [{number}] {citation.outlet}, {citation.title or 'untitled'}: {where}{extra}", dim=True)
+        speaker = f" (quoting {citation.speaker})" if citation.speaker else ""
+        typer.secho(f"  [{number}] {citation.outlet}, {citation.title or 'untitled'}: {where}{extra}{speaker}", dim=True)
 
 
 @app.command()
@@ -146,6 +147,25 @@ def chat(
         else:
             stream_answer(bot, question, outlet, conversation)
         sys.stdout.flush()
+
+
+@app.command()
+def compare(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    index_dir: IndexDir = Path("index"),
+    outlet: Outlets = None,
+    articles: Articles = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Who says what: each outlet's quotes, the silent outlets, what several report, where they disagree."""
+    from assistant.compare import comparison_lines
+
+    comparison = open_assistant(index_dir, articles).compare(question, outlets=outlet)
+    if as_json:
+        typer.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
+        return
+    for line, dim in comparison_lines(comparison):
+        typer.secho(line, dim=dim)
 
 
 def stream_answer(bot, question: str, outlets, conversation) -> None:
