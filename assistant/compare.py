@@ -598,6 +598,8 @@ def annotate(answer: Answer, comparison: Comparison, comparer: Comparer) -> Answ
             citation.outlet_count = len({(r.outlet if r.outlet != UNKNOWN_OUTLET else r.doc_id) for r in citation.also_in} | {citation.outlet if citation.outlet != UNKNOWN_OUTLET else citation.doc_id})
     if extended and answer.mode == "extractive":
         answer.text = corroborated_text(original)
+    elif answer.mode != "extractive" and any(c.syndicated for c in original):
+        answer.text += "\n" + syndication_note(original)
     if comparison.conflicts:
         answer.conflicts = comparison.conflicts
         cited = {(c.doc_id, c.start) for c in answer.citations}
@@ -613,16 +615,14 @@ def annotate(answer: Answer, comparison: Comparison, comparer: Comparer) -> Answ
 
 
 def corroborated_text(citations: list[Citation]) -> str:
-    """The composer's who-says-what lines, with the outlet count and any wire copies counted once."""
-    lines = answer_text(citations).split("\n")
-    for index, citation in enumerate(citations):
-        notes = []
-        if citation.outlet_count and citation.outlet_count > 1:
-            notes.append(f"{citation.outlet_count} outlets")
-        notes.extend(citation.syndicated)
-        if notes and index < len(lines):
-            lines[index] += f" [{'; '.join(notes)}]"
-    return "\n".join(lines)
+    """The composer's who-says-what lines over the widened `also_in`, and a line on any wire copies."""
+    text = answer_text(citations)
+    return f"{text}\n{syndication_note(citations)}" if any(c.syndicated for c in citations) else text
+
+
+def syndication_note(citations: list[Citation]) -> str:
+    notes = list(dict.fromkeys(note for c in citations for note in c.syndicated))
+    return f"({'; '.join(notes)}.)"
 
 
 def _group_of(citation: Citation, comparison: Comparison) -> StatementGroup | None:

@@ -21,6 +21,7 @@ from typing import Iterator
 import gradio as gr
 
 from assistant.assistant import Assistant
+from assistant.compare_web import COMPARE_CSS, COMPARE_PLACEHOLDER
 from assistant.conversation import Conversation
 from assistant.loading import SUPPORTED
 from assistant.uploads import UploadOutcome, add_uploads
@@ -105,6 +106,12 @@ class WebApp:
         except Exception as error:  # shown in the chat rather than as a broken page
             turn.error = f"Could not answer: {error}"
         yield self.transcript(session), "", session
+
+    def compare(self, question: str, outlets: list[str] | None, session: ChatSession | None) -> str:
+        """The who-says-what panel for the question typed, or else the last one asked."""
+        from assistant.compare_web import compare_panel
+
+        return compare_panel(self.bot, question, outlets, session.turns if session else [])
 
     def new_conversation(self) -> tuple:
         session = ChatSession()
@@ -230,15 +237,20 @@ def build_app(bot: Assistant, uploads_dir: str | Path) -> gr.Blocks:
                         elem_id="nc-outlets",
                     )
                     clear = gr.Button("New conversation", scale=1, elem_id="nc-clear")
+                    who = gr.Button("Who says what", scale=1, elem_id="nc-who")
             with gr.Column(scale=2):
                 gr.Markdown("### Source")
                 source = gr.HTML(SOURCE_PLACEHOLDER, elem_id="nc-source", js_on_load=SCROLL_JS, apply_default_css=False)
+                gr.Markdown("### Who says what")
+                comparison = gr.HTML(COMPARE_PLACEHOLDER, elem_id="nc-compare", js_on_load=CLICK_JS, apply_default_css=False)
 
         asked = dict(fn=app.ask, inputs=[question, outlets, session], outputs=[transcript, question, session])
         question.submit(**asked)
         ask.click(**asked)
         clear.click(app.new_conversation, outputs=[transcript, source, session])
         transcript.select(app.open_source, outputs=source)
+        who.click(app.compare, inputs=[question, outlets, session], outputs=comparison)
+        comparison.select(app.open_source, outputs=source)
         collection.select(app.open_source, outputs=source)
         files.upload(
             app.upload,
@@ -259,7 +271,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, **options
     demo.queue().launch(
         server_name=host,
         server_port=port,
-        css=CSS + UPLOAD_CSS,
+        css=CSS + UPLOAD_CSS + COMPARE_CSS,
         theme=theme,
         show_error=True,
         **options,

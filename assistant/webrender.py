@@ -87,13 +87,26 @@ def render_corroboration(citation: Citation) -> str:
     return f'<div class="{css}">Reported by {count} {noun}: {buttons}</div>'
 
 
+def render_speaker(citation: Citation) -> str:
+    from assistant.compare_web import render_speaker as speaker  # who-says-what lives in its own module
+
+    return speaker(citation)
+
+
+def render_conflicts(conflicts) -> str:
+    from assistant.compare_web import render_conflicts as conflicts_html
+
+    return conflicts_html(conflicts)
+
+
 def render_citation(citation: Citation, number: int) -> str:
     """One citation: the exact quote (click to see it in its article), where it is from, who else says it."""
     opener = open_attrs(citation.doc_id, citation.start, citation.end)
     return (
         f'<li class="nc-citation" data-number="{number}">'
         f'<blockquote class="nc-quote" {opener} title="Show in the article">{escape(citation.quote)}</blockquote>'
-        f'<div class="nc-meta">{article_meta(citation.outlet, citation.title, citation.published, citation.url)}</div>'
+        f'<div class="nc-meta">{article_meta(citation.outlet, citation.title, citation.published, citation.url)}'
+        f"{render_speaker(citation)}</div>"
         f"{render_corroboration(citation)}"
         f'<button type="button" class="nc-open" {opener}>Show in the article</button>'
         "</li>"
@@ -137,7 +150,9 @@ def render_answer(answer: Answer) -> str:
     notice = f'<p class="nc-notice">{escape(answer.notice)}</p>' if answer.notice else ""
     if answer.abstained:
         return f'<div class="nc-answer nc-abstained"><p class="nc-abstain">{escape(answer.text)}</p>{notice}</div>'
-    parts = ['<div class="nc-answer">', render_written(answer), notice]
+    # Disagreeing outlets are shown side by side; an extractive answer's text then only restates them.
+    written = "" if answer.conflicts and answer.mode == "extractive" else render_written(answer)
+    parts = ['<div class="nc-answer">', render_conflicts(answer.conflicts), written, notice]
     count = len(answer.citations)
     parts.append(f'<p class="nc-lead">What the articles say ({count} quote{"" if count == 1 else "s"}):</p>')
     parts.append('<ol class="nc-citations">')

@@ -98,7 +98,7 @@ def test_corroboration_in_ask_and_to_dict(bot):
     top = answer.citations[0]
     assert top.outlet_count == 3 and len(top.outlets) == 3 and "September 30" in top.quote
     assert all(bot.article(r.doc_id).text[r.start : r.end] == r.quote for r in top.also_in)
-    assert "[3 outlets]" in answer.text
+    assert "(also reported by Iran Press TV, TRT World)" in answer.text
     data = answer.to_dict()
     assert json.loads(json.dumps(data)) == data and data["conflicts"] == []
     assert data["citations"][0]["outlet_count"] == 3 and len(data["citations"][0]["outlets"]) == 3
