@@ -28,7 +28,7 @@ SQUAD_FILE = "dev-v2.0-half.json"
 RTQA_QUESTIONS = "questions_gold.jsonl"
 RTQA_GOLD = "gold_articles.jsonl"
 RTQA_CORPUS = "news_corpus.jsonl.gz"
-DEFAULT_DISTRACTORS = 2000
+DEFAULT_DISTRACTORS = 1000  # all of them hard (retriever hits); 2,000 means ~140k texts to embed
 
 
 def _find(path: Path, name: str) -> Path:

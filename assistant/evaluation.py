@@ -357,14 +357,17 @@ def assistant_for(
     from assistant.embedding import default_embedder
     from assistant.indexing import update_index
     from assistant.loading import LoadResult
+    from assistant.store import IndexMismatchError
 
     if question_set.articles is None:
         raise ValueError(f"{question_set.source}: this question set brings no articles; index them yourself")
     embedder = embedder or default_embedder()
     sources = sorted({a.source or question_set.source for a in question_set.articles})
-    data, report = update_index(
-        index_dir, sources, embedder, loaded=LoadResult(articles=list(question_set.articles)), progress=progress
-    )
+    loaded = LoadResult(articles=list(question_set.articles))
+    try:
+        data, report = update_index(index_dir, sources, embedder, loaded=loaded, progress=progress)
+    except IndexMismatchError:  # a dataset's index is a cache: one built by another NewsCite version is rebuilt
+        data, report = update_index(index_dir, sources, embedder, loaded=loaded, progress=progress, rebuild=True)
     bot = Assistant(data, index_dir, embedder)
     bot.last_report = report
     return bot
