@@ -112,6 +112,8 @@ class QuestionScore:
     sources_expected: int  # supporting doc_ids of a question with two or more of them
     sources_cited: int
     latency: float
+    conflict_expected: bool = False  # a question of type "conflict"
+    conflict_flagged: bool = False  # the answer reports outlets disagreeing (Answer.conflicts)
 
     @property
     def citation_precision(self) -> float | None:
@@ -142,6 +144,8 @@ def score_question(
     quotes: int,
     latency: float,
     ks: Sequence[int] = DEFAULT_KS,
+    conflict_expected: bool = False,
+    conflict_flagged: bool = False,
 ) -> QuestionScore:
     """Score one answer against what the question expects."""
     answerable = gold.answerable
@@ -169,6 +173,8 @@ def score_question(
         sources_expected=len(expected),
         sources_cited=len(expected & cited_docs),
         latency=latency,
+        conflict_expected=conflict_expected,
+        conflict_flagged=conflict_flagged,
     )
 
 
@@ -197,6 +203,8 @@ METRIC_LABELS: dict[str, str] = {
     "citation_precision": "citation precision",
     "citation_recall": "citation recall",
     "source_coverage": "source coverage (questions with 2+ supporting articles)",
+    "conflict_recall": "conflict questions whose answer flags a conflict",
+    "conflict_false_alarms": "other questions whose answer flags a conflict",
     "quote_exactness": "quote exactness",
     "abstention_precision": "abstention precision",
     "abstention_recall": "abstention recall",
@@ -238,6 +246,8 @@ def ratio_parts(scores: Sequence[QuestionScore], ks: Sequence[int] = DEFAULT_KS)
         parts["citation_recall"].append((float(bool(s.has_supported_citation)), float(s.answerable)))
         coverage = s.sources_cited / s.sources_expected if s.sources_expected else 0.0
         parts["source_coverage"].append((coverage, float(s.sources_expected > 0)))
+        parts["conflict_recall"].append((float(s.conflict_flagged and s.conflict_expected), float(s.conflict_expected)))
+        parts["conflict_false_alarms"].append((float(s.conflict_flagged and not s.conflict_expected), float(not s.conflict_expected)))
         parts["quote_exactness"].append((float(s.exact_quotes), float(s.quotes)))
         parts["abstention_precision"].append((float(s.abstained and unanswerable), float(s.abstained)))
         parts["abstention_recall"].append((float(s.abstained and unanswerable), float(unanswerable)))

@@ -11,9 +11,20 @@ from assistant.eval_metrics import Metric, label
 if TYPE_CHECKING:
     from assistant.evaluation import EvalReport, SystemResult
 
-TYPE_COLUMNS = ("answer_accuracy", "citation_recall", "citation_precision", "RECALL", "mrr", "source_coverage", "abstention_recall")
+TYPE_COLUMNS = (
+    "answer_accuracy", "citation_recall", "citation_precision", "RECALL", "mrr", "source_coverage", "conflict_recall",
+    "abstention_recall",
+)
 CHART_METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "RECALL", "mrr", "abstention_precision", "abstention_recall")
 MISSES_SHOWN = 25
+
+
+NONE = Metric(None, None, None, 0)
+
+
+def _get(metrics: dict[str, Metric], name: str) -> Metric:
+    """A metric, or an empty one when these results predate it."""
+    return metrics.get(name, NONE)
 
 
 def _is_latency(name: str) -> bool:
@@ -74,7 +85,7 @@ def markdown(report: "EvalReport") -> str:
     for name, metric in nc.metrics.items():
         row = f"| {label(name)} | {fmt(metric.value, name)} | {fmt_interval(metric, name)} |"
         if base:
-            other = base.metrics[name]
+            other = _get(base.metrics, name)
             row += f" {fmt(other.value, name)} | {fmt_interval(other, name)} |"
         lines.append(row + f" {metric.n} |")
     columns = _columns(report, TYPE_COLUMNS)
@@ -87,9 +98,9 @@ def markdown(report: "EvalReport") -> str:
         n = sum(1 for r in nc.results if r.question.type == qtype)
         cells = []
         for c in columns:
-            cell = fmt(metrics[c].value, c)
+            cell = fmt(_get(metrics, c).value, c)
             if base:
-                cell += " / " + fmt(base.by_type[qtype][c].value, c)
+                cell += " / " + fmt(_get(base.by_type[qtype], c).value, c)
             cells.append(cell)
         lines.append(f"| {qtype} | {n} | " + " | ".join(cells) + " |")
     lines += ["", *misses(nc)]
@@ -135,8 +146,10 @@ DEFINITIONS = """## How the metrics are computed
 - **citation recall**: share of answerable questions with at least one such citation.
 - **source coverage**: over questions with two or more supporting articles, the share of them the
   answer cites (main quote or also_in): does the answer show every outlet that reports it?
-- **quote exactness**: share of quotes (also_in ones included) equal to `article.text[start:end]`;
-  anything below 100% fails the run.
+- **conflicts flagged**: share of questions of type `conflict` whose answer reports outlets
+  disagreeing (`Answer.conflicts`); **false conflict flags**: the same share on all other questions.
+- **quote exactness**: share of quotes (also_in ones and those on the sides of a reported
+  conflict included) equal to `article.text[start:end]`; anything below 100% fails the run.
 - **abstention precision / recall**: of the abstentions, the share on unanswerable questions; of the
   unanswerable questions, the share abstained on.
 - **latency**: wall time of one `ask` (embedding, search, composing), model already loaded.
@@ -149,6 +162,8 @@ SHORT = {
     "citation_precision": "citation precision",
     "mrr": "MRR",
     "source_coverage": "source coverage",
+    "conflict_recall": "conflicts flagged",
+    "conflict_false_alarms": "false conflict flags",
     "abstention_precision": "abstention precision",
     "abstention_recall": "abstention recall",
 }
@@ -191,7 +206,7 @@ def write_chart(report: "EvalReport", path: Path) -> None:
     width = 0.8 / len(columns)
     ax = axes[0]
     for i, name in enumerate(columns):
-        _bars(ax, np.arange(len(types)) + i * width, [nc.by_type[t][name] for t in types], width, short(name))
+        _bars(ax, np.arange(len(types)) + i * width, [_get(nc.by_type[t], name) for t in types], width, short(name))
     ax.set_xticks(np.arange(len(types)) + width * (len(columns) - 1) / 2)
     ax.set_xticklabels([f"{t}\n(n={sum(r.question.type == t for r in nc.results)})" for t in types], fontsize=8)
     ax.set_ylim(0, 1.05)
@@ -202,7 +217,7 @@ def write_chart(report: "EvalReport", path: Path) -> None:
         names = _columns(report, CHART_METRICS)
         width = 0.8 / len(systems)
         for i, system in enumerate(systems):
-            _bars(ax, np.arange(len(names)) + i * width, [system.metrics[n] for n in names], width, system.name, errors=True)
+            _bars(ax, np.arange(len(names)) + i * width, [_get(system.metrics, n) for n in names], width, system.name, errors=True)
         ax.set_xticks(np.arange(len(names)) + width * (len(systems) - 1) / 2)
         ax.set_xticklabels([short(n) for n in names], rotation=25, ha="right", fontsize=8)
         ax.set_ylim(0, 1.05)

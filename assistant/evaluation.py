@@ -69,6 +69,12 @@ def quote_errors(citations: Iterable[Citation], lookup: Callable[[str], Article]
     return checked, errors
 
 
+def shown_citations(answer: Answer) -> list[Citation]:
+    """Every citation the answer shows: its own, and those on each side of a reported conflict."""
+    sides = [side for conflict in getattr(answer, "conflicts", None) or [] for side in conflict.sides]
+    return list(answer.citations) + [c for side in sides for c in side.citations]
+
+
 def cited(citation: Citation) -> Cited:
     refs = [citation, *citation.also_in]
     return Cited(doc_ids=[r.doc_id for r in refs], quotes=[r.quote for r in refs])
@@ -85,13 +91,12 @@ class QuestionResult:
     quote_errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        answer = self.answer.to_dict()  # everything the answer carries (conflicts, mode, ...)
+        answer.pop("question", None)
+        answer["answer"] = answer.pop("text")
         return {
             **self.question.to_dict(),
-            "query": self.answer.query,
-            "answer": self.answer.text,
-            "abstained": self.answer.abstained,
-            "confidence": round(self.answer.confidence, 4),
-            "citations": [c.to_dict() for c in self.answer.citations],
+            **answer,
             "retrieved_doc_ids": self.answer.retrieved_doc_ids,
             "latency_ms": round(self.latency * 1000, 2),
             "scores": self.score.to_dict(),
@@ -157,7 +162,7 @@ def run_questions(
         if not conversation.turns or conversation.turns[-1][1] is not answer:
             conversation.add(question.question, answer)
         turns[question.id] = list(conversation.turns)
-        checked, errors = quote_errors(answer.citations, lookup)
+        checked, errors = quote_errors(shown_citations(answer), lookup)
         score = score_question(
             question.gold,
             abstained=answer.abstained,
@@ -168,6 +173,8 @@ def run_questions(
             quotes=checked,
             latency=latency,
             ks=ks,
+            conflict_expected=question.type == "conflict",
+            conflict_flagged=bool(getattr(answer, "conflicts", None)),
         )
         results.append(QuestionResult(question, answer, latency, score, errors))
         if progress:

@@ -108,6 +108,21 @@ def _hand_made() -> list[QuestionScore]:
     ]
 
 
+def test_conflict_flags_are_scored_on_conflict_questions_and_as_false_alarms_elsewhere():
+    gold = Gold(["rejected"], ["a", "b"])
+    flagged = score_question(gold, abstained=False, answer_text="rejected", citations=[], retrieved=[], exact_quotes=0,
+                             quotes=0, latency=0.1, conflict_expected=True, conflict_flagged=True)
+    missed = score_question(gold, abstained=False, answer_text="rejected", citations=[], retrieved=[], exact_quotes=0,
+                            quotes=0, latency=0.1, conflict_expected=True, conflict_flagged=False)
+    alarm = score_question(gold, abstained=False, answer_text="rejected", citations=[], retrieved=[], exact_quotes=0,
+                           quotes=0, latency=0.1, conflict_expected=False, conflict_flagged=True)
+    quiet = score_question(gold, abstained=False, answer_text="rejected", citations=[], retrieved=[], exact_quotes=0,
+                           quotes=0, latency=0.1)
+    metrics = summarize([flagged, missed, alarm, quiet, quiet], samples=0)
+    assert metrics["conflict_recall"].value == 0.5 and metrics["conflict_recall"].n == 2
+    assert metrics["conflict_false_alarms"].value == pytest.approx(1 / 3) and metrics["conflict_false_alarms"].n == 3
+
+
 def test_overall_metrics_have_the_values_worked_out_by_hand():
     metrics = summarize(_hand_made(), ks=(1, 3), samples=0)
     values = {name: m.value for name, m in metrics.items()}
@@ -137,8 +152,10 @@ def test_a_metric_no_question_qualifies_for_is_none():
 def test_bootstrap_intervals():
     scores = _hand_made()
     metrics = summarize(scores, ks=(1, 3), samples=500, seed=7)
+    assert [name for name, m in metrics.items() if m.value is None] == ["conflict_recall"]  # no conflict questions
     for name, metric in metrics.items():
-        assert metric.low <= metric.value <= metric.high, name
+        if metric.value is not None:
+            assert metric.low <= metric.value <= metric.high, name
     assert metrics == summarize(scores, ks=(1, 3), samples=500, seed=7)  # reproducible by seed
     # every question right: no resample can say otherwise
     right = [_score(Gold(["x"], ["a"]), citations=[Cited(["a"], ["x"])]) for _ in range(4)]
