@@ -31,6 +31,7 @@ SAME_STATEMENT_COSINE = 0.86
 SAME_STATEMENT_JACCARD = 0.6
 SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
 MAX_CANDIDATES = 48
+FOCUS_BOOST = 2.0  # weight of the user's own words over context added to a follow-up
 
 
 @lru_cache(maxsize=1)
@@ -123,14 +124,25 @@ class AnswerComposer:
             rows.extend(range(int(first), int(last) + 1))
         return list(dict.fromkeys(rows))[:MAX_CANDIDATES]
 
-    def score(self, query: str, query_vector: np.ndarray, rows: list[int]) -> list[ScoredSentence]:
-        """Every candidate sentence scored against the question, best first."""
+    def score(
+        self, query: str, query_vector: np.ndarray, rows: list[int], question: str | None = None
+    ) -> list[ScoredSentence]:
+        """Every candidate sentence scored against the question, best first.
+
+        When a follow-up was rewritten (`query` differs from the user's own
+        `question`), the user's own words weigh double in the keyword overlap:
+        in "What did he say about elections?" the focus is elections, and the
+        name standing in for "he" is context.
+        """
         if not rows:
             return []
         query_terms = frozenset(terms(query))
         cosines = self.vectors.get(rows) @ query_vector
         sentence_terms = [frozenset(terms(self.data.sentence_text(row))) for row in rows]
         weights = local_idf(query_terms, sentence_terms)
+        if question is not None and question != query:
+            focus = set(terms(question))
+            weights = {t: w * (FOCUS_BOOST if t in focus else 1.0) for t, w in weights.items()}
         scored = []
         for row, cosine, these_terms in zip(rows, cosines, sentence_terms):
             doc, start, end = (int(v) for v in self.data.sentences[row])
@@ -153,7 +165,7 @@ class AnswerComposer:
         hits: list[ChunkHit],
         scope: str = "the indexed articles",
     ) -> Answer:
-        scored = self.score(query, query_vector, self.candidates(hits))
+        scored = self.score(query, query_vector, self.candidates(hits), question)
         best = scored[0].score if scored else 0.0
         if best < self.threshold:
             return Answer(question, abstention_text(scope), True, [], query, best)

@@ -26,9 +26,13 @@ QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "where", "w
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
+    """NLTK's English list (shipped inside llama-index), bm25s's, and question words."""
     from bm25s.stopwords import STOPWORDS_EN
 
-    return frozenset(STOPWORDS_EN) | QUESTION_WORDS
+    from assistant.sentences import bundled_nltk_data
+
+    nltk_list = (Path(bundled_nltk_data()) / "corpora" / "stopwords" / "english").read_text().split()
+    return frozenset(STOPWORDS_EN) | frozenset(nltk_list) | QUESTION_WORDS
 
 
 def terms(text: str) -> list[str]:

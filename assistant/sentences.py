@@ -24,7 +24,7 @@ OPENING_QUOTES = "“\""
 CLOSING_QUOTES = "”\""
 
 
-def _bundled_nltk_data() -> str:
+def bundled_nltk_data() -> str:
     """llama-index's packaged NLTK data folder, found without importing llama-index."""
     spec = importlib.util.find_spec("llama_index.core")
     assert spec and spec.submodule_search_locations, "llama-index-core is not installed"
@@ -36,7 +36,7 @@ def _punkt():
     import nltk
     from nltk.tokenize import PunktTokenizer
 
-    data = _bundled_nltk_data()
+    data = bundled_nltk_data()
     if data not in nltk.data.path:
         nltk.data.path.insert(0, data)
     return PunktTokenizer("english")

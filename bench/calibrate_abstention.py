@@ -15,7 +15,7 @@ unanswerable kinds weighted equally: answer rate on answerable + mean
 abstention rate over the two unanswerable kinds - 1. It is written to
 assistant/calibration.json with the figures it was chosen on.
 
-    python bench/calibrate_abstention.py [--titles 6] [--per-class 300]
+    python bench/calibrate_abstention.py [--titles 12] [--per-class 500]
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ def auc(confidences: np.ndarray, answerable: np.ndarray) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--titles", type=int, default=6)
-    parser.add_argument("--per-class", type=int, default=200)
+    parser.add_argument("--titles", type=int, default=12)
+    parser.add_argument("--per-class", type=int, default=500)
     parser.add_argument("--dry-run", action="store_true", help="print, don't write calibration.json")
     args = parser.parse_args()
     if not SQUAD.exists():
