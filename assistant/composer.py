@@ -223,8 +223,10 @@ def abstention_text(scope: str) -> str:
     return f"The articles don't say: nothing in {scope} answers this question."
 
 
-def _who(outlet: str, doc_id: str) -> str:
-    return f"An article from an unknown outlet ({doc_id})" if outlet == "unknown outlet" else outlet
+def _who(outlet: str, doc_id: str, capital: bool = True) -> str:
+    if outlet != "unknown outlet":
+        return outlet
+    return f"{'An' if capital else 'an'} article from an unknown outlet ({doc_id})"
 
 
 def answer_text(citations: list[Citation]) -> str:
@@ -232,7 +234,7 @@ def answer_text(citations: list[Citation]) -> str:
     lines = []
     for citation in citations:
         who = _who(citation.outlet, citation.doc_id)
-        others = list(dict.fromkeys(_who(ref.outlet, ref.doc_id) for ref in citation.also_in))
+        others = list(dict.fromkeys(_who(ref.outlet, ref.doc_id, capital=False) for ref in citation.also_in))
         also = f" (also reported by {', '.join(others)})" if others else ""
         verb = "says" if who.startswith("An article") else "reports"
         lines.append(f'{who}{also} {verb}: "{citation.quote}"')
