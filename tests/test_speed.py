@@ -1,0 +1,173 @@
+"""Speed machinery, checked for correctness (timings live in bench/, never here).
+
+The ONNX/OpenVINO backends give torch's vectors; the default falls back when a
+runtime is missing; the FAISS index type follows the collection's size and
+keeps recall; the manifest records the backend; sentence vectors stored at
+index time are the sentences' own; `newscite ask` imports no torch.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant import ann
+from assistant.chunk_vectors import pool_chunks, sentence_weights
+from assistant.embedding import TorchEmbedder, default_embedder
+from assistant.onnx_embedder import BackendUnavailable, OnnxEmbedder
+from assistant.store import current_generation, load_index
+from assistant.vector_codec import QuantizedVectors
+from tests.conftest import ROOT
+
+SENTENCES = [
+    "We have proposed to hold the meeting in Cairo, Egypt, but haven't received an answer yet.",
+    "The FSA representative said the talks should happen as soon as possible.",
+    "Dozens of lorries carrying grain crossed the border at Bab al-Hawa on Thursday.",
+    "Inflation rose to 9.1 percent in June, the highest in four decades.",
+    "Netflix announced that the popular South Korean show will return for a second season.",
+    "Ceasefire",
+    "The port of Tartus reopened to cargo ships on Wednesday, the harbour master said, after weeks of closure "
+    "caused by storms that damaged the breakwater and two cranes.",
+]
+QUERY = "Where did the FSA propose to meet Russia?"
+
+
+@pytest.fixture(scope="module")
+def torch_vectors():
+    torch_embedder = TorchEmbedder()
+    return torch_embedder.embed(SENTENCES), torch_embedder.embed_query(QUERY)
+
+
+@pytest.mark.parametrize("backend", ["openvino-bf16", "onnx-fp32", "onnx-int8"])
+def test_onnx_backends_agree_with_torch(backend, torch_vectors):
+    reference, reference_query = torch_vectors
+    embedder = OnnxEmbedder(backend).warm_up()
+    vectors = embedder.embed(SENTENCES)
+    assert vectors.shape == (len(SENTENCES), 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    cosines = (vectors * reference).sum(axis=1)
+    assert cosines.min() > 0.98, cosines
+    assert float(embedder.embed_query(QUERY) @ reference_query) > 0.98
+    # The query path (one thread) and the batch path (all cores) give the same vector.
+    assert float(embedder.embed_query(SENTENCES[0]) @ vectors[0]) > 0.98
+
+
+def test_the_export_is_built_on_first_use_in_the_cache_dir(tmp_path, monkeypatch, torch_vectors):
+    monkeypatch.setenv("NEWSCITE_CACHE_DIR", str(tmp_path))
+    vectors = OnnxEmbedder("onnx-fp32").embed(SENTENCES[:3])
+    exported = list(tmp_path.glob("onnx-*/model.onnx"))
+    assert len(exported) == 1 and exported[0].stat().st_size > 50_000_000
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert (vectors * torch_vectors[0][:3]).sum(axis=1).min() > 0.999  # fp32: torch's vectors
+
+
+def test_default_embedder_falls_back_when_a_runtime_is_missing(monkeypatch):
+    monkeypatch.delenv("NEWSCITE_BACKEND", raising=False)
+    monkeypatch.setitem(sys.modules, "openvino", None)  # `import openvino` now raises ImportError
+    with pytest.raises(BackendUnavailable):
+        OnnxEmbedder("openvino-bf16").warm_up()
+    embedder = default_embedder()
+    assert embedder.backend == "onnx-fp32"
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    embedder = default_embedder()
+    assert embedder.backend == "torch"
+    assert embedder.embed_query(QUERY).shape == (384,)
+
+
+def test_default_embedder_prefers_the_index_backend_and_honours_the_override(monkeypatch):
+    monkeypatch.delenv("NEWSCITE_BACKEND", raising=False)
+    assert default_embedder(prefer="onnx-int8").backend == "onnx-int8"
+    assert default_embedder(prefer="torch").backend == "openvino-bf16"  # torch's vectors, faster
+    monkeypatch.setenv("NEWSCITE_BACKEND", "onnx-fp32")
+    assert default_embedder().backend == "onnx-fp32"
+
+
+def clustered(n: int, dim: int = 384, clusters: int = 200, seed: int = 3) -> np.ndarray:
+    """Unit vectors around random centres: the structure real embeddings have (random ones have none)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    points = centres[rng.integers(0, clusters, size=n)] + 0.6 * rng.normal(size=(n, dim))
+    return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_index_type_follows_collection_size(monkeypatch):
+    assert ann.index_kind(1_000) == "flat" and ann.index_kind(ann.EXACT_MAX) == "flat"
+    assert ann.index_kind(200_000).startswith("ivf") and ann.index_kind(200_000).endswith("-sq8")
+    small = ann.build_index(clustered(500), 384)
+    assert ann.describe(small) == {"type": "flat", "vectors": 500}
+
+    monkeypatch.setattr(ann, "EXACT_MAX", 4_000)
+    vectors = clustered(12_000)
+    index = ann.build_index(vectors, 384)
+    info = ann.describe(index)
+    assert info["type"] == f"ivf{ann.n_cells(12_000)}-sq8" and info["vectors"] == 12_000
+    assert ann.MIN_NPROBE <= info["nprobe"] <= ann.MAX_NPROBE
+    # Queries near the data (cosine ~0.85 to a stored vector), not in it: recall@10 against exact search.
+    rng = np.random.default_rng(9)
+    queries = vectors[rng.choice(len(vectors), 200, replace=False)] + 0.03 * rng.normal(size=(200, 384)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    assert ann.recall_at_10(index, vectors, queries) >= 0.95
+
+
+def test_exact_top_matches_brute_force():
+    vectors = clustered(70_000, dim=32)  # more than one 65,536-row slice
+    queries = vectors[:5]
+    expected = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    assert np.array_equal(ann.exact_top(vectors, queries, 10), expected)
+
+
+def test_manifest_records_backend_and_index_type_and_sentence_vectors_are_the_sentences_own(bot):
+    manifest = json.loads((current_generation(bot.index_dir) / "manifest.json").read_text())
+    assert manifest["backend"] == bot.embedder.backend == bot.data.backend
+    assert manifest["faiss"] == {"type": "flat", "vectors": len(bot.data.chunks)}
+    data = load_index(bot.index_dir)
+    assert data.backend == manifest["backend"]
+    stored = data.sentence_vectors
+    assert stored is not None and len(stored) == len(data.sentences) and stored.codes.dtype == np.int8
+    rows = [0, len(data.sentences) // 2, len(data.sentences) - 1]
+    fresh = bot.embedder.embed([data.sentence_text(r) for r in rows])
+    assert ((stored.rows(rows) * fresh).sum(axis=1) > 0.99).all()
+    # The composer reads them instead of running the model.
+    assert bot.composer.vectors.stored is not None
+
+
+def test_chunk_vectors_are_token_weighted_means_of_their_sentences(bot):
+    data = bot.data
+    doc, first, last = (int(v) for v in data.chunks[0])
+    texts = [data.sentence_text(r) for r in range(first, last + 1)]
+    vectors = bot.embedder.embed(texts)
+    weights = sentence_weights(texts)
+    expected = (vectors * weights[:, None]).sum(axis=0)
+    expected /= np.linalg.norm(expected)
+    pooled = pool_chunks(vectors, weights, np.array([0]), 384)[0]
+    assert np.allclose(pooled, expected, atol=1e-5)
+    assert float(np.asarray(data.vectors[0]) @ expected) > 0.99
+    # ...and close to embedding the chunk whole (what a two-pass index would store).
+    assert float(bot.embedder.embed([data.chunk_text(0)])[0] @ expected) > 0.8
+
+
+def test_quantized_sentence_vectors_keep_cosines(tmp_path):
+    vectors = clustered(300)
+    codes = QuantizedVectors.encode(vectors)
+    codes.save(tmp_path)
+    loaded = QuantizedVectors.load(tmp_path)
+    restored = loaded.rows(np.arange(300))
+    assert np.abs((restored * vectors).sum(axis=1) - 1).max() < 2e-3
+    assert np.abs(restored @ restored[:5].T - vectors @ vectors[:5].T).max() < 5e-3
+
+
+def test_ask_from_the_command_line_imports_no_torch(bot):
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "assistant", "ask", QUERY, "--index-dir", str(bot.index_dir)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Cairo" in done.stdout
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    heavy = {name for name in imported if name.split(".")[0] in {"torch", "sentence_transformers", "transformers"}}
+    heavy |= {name for name in imported if name.startswith("llama_index.")}  # the bare namespace package is free
+    assert not heavy, sorted(heavy)[:10]
