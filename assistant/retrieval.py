@@ -51,19 +51,7 @@ class HybridRetriever:
         self.lexical_k = lexical_k
 
     def dense(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
-        import faiss
-
-        index = self.data.faiss_index
-        if index.ntotal == 0:
-            return []
-        params = None
-        if mask is not None:
-            allowed = np.flatnonzero(mask).astype(np.int64)
-            if not len(allowed):
-                return []
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-        _, ids = index.search(query_vector.reshape(1, -1).astype(np.float32), min(k, index.ntotal), params=params)
-        return [int(i) for i in ids[0] if i >= 0]
+        return self.data.searcher.search(query_vector, k, mask)
 
     def lexical(self, query: str, k: int, mask: np.ndarray | None) -> list[int]:
         return [row for row, _ in self.data.bm25.search(query, k, allowed=mask)]

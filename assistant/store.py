@@ -109,6 +109,13 @@ class IndexData:
         return build_faiss(self.vectors)
 
     @cached_property
+    def searcher(self):
+        """Dense search over the chunk vectors (assistant.ann.DenseSearcher), shared by every retriever."""
+        from assistant.ann import DenseSearcher
+
+        return DenseSearcher(self.faiss_index, self.vectors)
+
+    @cached_property
     def bm25(self) -> BM25Index:
         if self.folder is not None and (self.folder / "bm25").exists():
             return BM25Index.load(self.folder / "bm25")
