@@ -1,8 +1,16 @@
-"""BM25 keyword search over chunks (bm25s), plus the tokenizer the composer shares."""
+"""BM25 keyword search over chunks (bm25s), plus the tokenizer the composer shares.
+
+bm25s builds and saves the index. Searching reads its saved posting lists
+directly (numpy, memory-mapped) and tokenises questions exactly as bm25s
+does, so answering a question never imports bm25s and scipy (0.2-0.4 s of
+every `newscite ask`).
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -29,12 +37,23 @@ QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "where", "w
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """NLTK's English list (shipped inside llama-index), bm25s's, and question words."""
-    from bm25s.stopwords import STOPWORDS_EN
-
     from assistant.sentences import bundled_nltk_data
 
     nltk_list = (Path(bundled_nltk_data()) / "corpora" / "stopwords" / "english").read_text().split()
-    return frozenset(STOPWORDS_EN) | frozenset(nltk_list) | QUESTION_WORDS
+    return bm25s_stopwords() | frozenset(nltk_list) | QUESTION_WORDS
+
+
+@lru_cache(maxsize=1)
+def bm25s_stopwords() -> frozenset[str]:
+    """bm25s's English stopword list ("en"), read from its module file without importing bm25s."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("bm25s")  # a top-level name: located, not imported
+    assert spec and spec.submodule_search_locations, "bm25s is not installed"
+    source = Path(next(iter(spec.submodule_search_locations))) / "stopwords.py"
+    namespace: dict = {}
+    exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), namespace)
+    return frozenset(namespace["STOPWORDS_EN"])
 
 
 def terms(text: str) -> list[str]:
@@ -49,19 +68,50 @@ def _terms(text: str) -> tuple[str, ...]:
     return tuple(_stemmer().stemWords(words))
 
 
+BM25S_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token_pattern
+
+
 @lru_cache(maxsize=1_024)
 def _query_tokens(query: str) -> tuple[str, ...]:
-    import bm25s
+    """What `bm25s.tokenize([query], stopwords="en", stemmer=...)` returns (tests/test_speed.py checks it)."""
+    stop = bm25s_stopwords()
+    return tuple(_stemmer().stemWords([w for w in BM25S_TOKEN.findall(query.lower()) if w not in stop]))
 
-    tokens = bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
-    return tuple(tokens[0]) if tokens else ()
+
+class Postings:
+    """A saved bm25s index as plain arrays: token -> (chunk rows, precomputed BM25 scores)."""
+
+    FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, num_docs: int, vocab: dict[str, int]) -> None:
+        self.data, self.indices, self.indptr, self.num_docs, self.vocab = data, indices, indptr, num_docs, vocab
+
+    @classmethod
+    def from_bm25s(cls, retriever) -> "Postings":
+        scores = retriever.scores
+        return cls(scores["data"], scores["indices"], scores["indptr"], int(scores["num_docs"]), retriever.vocab_dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Postings | None":
+        """None when the saved index needs more than posting lists (BM25L/BM25+ methods)."""
+        params = json.loads((folder / "params.index.json").read_text())
+        if params.get("method", "lucene") not in ("lucene", "robertson", "atire"):
+            return None
+        data, indices, indptr = (np.load(folder / name, mmap_mode="r") for name in cls.FILES)
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        return cls(data, indices, indptr, int(params["num_docs"]), vocab)
+
+    def token_ids(self, tokens: Sequence[str]) -> list[int]:
+        return [self.vocab[t] for t in tokens if t in self.vocab]
 
 
 class BM25Index:
     """A bm25s index over a list of texts; rows match the chunk table."""
 
-    def __init__(self, retriever) -> None:
-        self._retriever = retriever
+    def __init__(self, retriever=None, postings: Postings | None = None, folder: Path | None = None) -> None:
+        self._retriever = retriever  # a bm25s.BM25 when built (or when its files need bm25s to read)
+        self._postings = postings or Postings.from_bm25s(retriever)
+        self._folder = folder
         self._recent: OrderedDict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -75,10 +125,16 @@ class BM25Index:
         return cls(retriever)
 
     def save(self, folder: Path) -> None:
-        self._retriever.save(str(folder))
+        if self._retriever is not None:
+            self._retriever.save(str(folder))
+        else:  # loaded from disk without bm25s: the files are the index
+            shutil.copytree(self._folder, folder)
 
     @classmethod
     def load(cls, folder: Path) -> "BM25Index":
+        postings = Postings.load(folder)
+        if postings is not None:
+            return cls(postings=postings, folder=folder)
         import bm25s
 
         return cls(bm25s.BM25.load(str(folder), mmap=True))
@@ -95,14 +151,13 @@ class BM25Index:
             if tokens in self._recent:
                 self._recent.move_to_end(tokens)
                 return self._recent[tokens]
-        retriever = self._retriever
-        index = retriever.scores
-        ids = retriever.get_tokens_ids(list(tokens)) if tokens else []
-        num_docs = int(index["num_docs"])
+        postings = self._postings
+        ids = postings.token_ids(tokens)
+        num_docs = postings.num_docs
         if not ids or not num_docs:
             found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         else:
-            data, indices, indptr = index["data"], index["indices"], index["indptr"]
+            data, indices, indptr = postings.data, postings.indices, postings.indptr
             scores = np.zeros(num_docs, dtype=np.float32)
             for token in ids:  # a token's postings name each chunk once, so += is exact
                 start, end = int(indptr[token]), int(indptr[token + 1])
