@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -52,8 +53,9 @@ RELEVANCE_MARGIN = 0.4  # an outlet addresses the question when its best sentenc
 QUOTE_MARGIN = 0.1  # further quotes of an outlet must score within this of its best
 QUOTES_PER_OUTLET = 3
 POOL_PER_OUTLET = 8  # sentences per outlet compared for corroboration and conflicts
+POOL_SLACK = 0.1  # pooled sentences may score this much under the abstention threshold
 POOL_TOTAL = 48  # and at most this many in all (pairs grow with the square)
-CONFLICT_FOCUS = 0.25  # one side of a conflict must be within this of the best sentence overall
+CONFLICT_FOCUS = 0.4  # one side of a conflict must be within this of the best sentence overall
 SAME_FACT_COSINE = 0.6  # "the same fact in other words": cosine, with a shared date or figure
 PARAPHRASE_COSINE = 0.8  # or this cosine with shared content words
 SAME_QUOTE_SHARE = 0.6  # share of quoted words two quotations have in common
@@ -287,7 +289,7 @@ class Comparer:
                     continue
                 view.quotes.append(self.citation(sentence))
             addressing.append((top, view, source))
-            for sentence in [s for s in sentences if s.score >= threshold][:POOL_PER_OUTLET]:
+            for sentence in [s for s in sentences if s.score >= threshold - POOL_SLACK][:POOL_PER_OUTLET]:
                 citation = self.citation(sentence)
                 pool.append(Scored(sentence, source, citation, Statement(citation.quote, None, sentence.terms, citation.speaker)))
         comparison.outlets = [view for _, view, _ in sorted(addressing, key=lambda item: -item[0])]
@@ -512,10 +514,12 @@ def group_findings(findings: list[tuple[Scored, Scored, Finding]], best: float) 
 QUOTATION = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"|(?:^|\s)'([^']{12,})'(?=\s|$|[,.])")
 
 
-def _quotations(text: str) -> list[frozenset[str]]:
-    return [frozenset(terms(next(g for g in m.groups() if g))) for m in QUOTATION.finditer(text)]
+@lru_cache(maxsize=8192)
+def _quotations(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(terms(next(g for g in m.groups() if g))) for m in QUOTATION.finditer(text))
 
 
+@lru_cache(maxsize=8192)
 def _facts(text: str) -> set[str]:
     """Figures, months and years a sentence states (the 'fact' two paraphrases must share)."""
     lower = text.lower()

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -466,7 +466,8 @@ def _skip_number(text: str, match: re.Match) -> bool:
     return False
 
 
-def quantities(text: str) -> list[Quantity]:
+@lru_cache(maxsize=8192)
+def quantities(text: str) -> tuple[Quantity, ...]:
     """Figures in a sentence with their hedge-widened range, unit and event (death, injury, ...)."""
     found: list[Quantity] = []
     words = [w.lower() for w in re.findall(r"[A-Za-z%]+", text)]
@@ -509,7 +510,7 @@ def quantities(text: str) -> list[Quantity]:
         clause = re.split(r"[,;:]", text[: match.start()])[-1] + text[match.start() : match.end()] + re.split(r"[,;:]", text[match.end() :])[0]
         scoped = bool(TIME_SCOPE.search(clause))
         found.append(Quantity(low, high, match.group(0).strip(), unit, event, anchor, entity, frame, scoped))
-    return found
+    return tuple(found)
 
 
 CHANGE_BEFORE = re.compile(r"\b(?:increase|gain|loss|rise|drop|fall|decrease|jump|cut|reduction|majority|margin) of\s+$|\bby\s+$", re.I)
@@ -660,6 +661,7 @@ COMPASS = re.compile(r"\b(?:north|south|east|west)(?:ern|east|west)?\b|\bcentral
 PLACE = re.compile(r"\b(?:in|at|near|from|outside)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:(?:city|town|province|region) of\s+)?([A-Z][\w-]+)")
 
 
+@lru_cache(maxsize=8192)
 def _anchors(text: str) -> set[str]:
     """Where and when a statement is set: places, weekdays, months, relative times, compass points."""
     found = {m.group(0).lower() for m in RELATIVE_TIME.finditer(text)}
@@ -676,7 +678,7 @@ def different_settings(a: Statement, b: Statement) -> bool:
     return bool(only_a) and bool(only_b)
 
 
-def _mentions(text: str, figure: Quantity, others: list[Quantity]) -> bool:
+def _mentions(text: str, figure: Quantity, others: Sequence[Quantity]) -> bool:
     """Whether a statement also gives this figure: with any unit, or as the sum of two of its figures."""
     if any(figure.compatible(q) for q in others if q.unit == figure.unit):
         return True
@@ -727,6 +729,7 @@ def shared_figure(a: Statement, b: Statement) -> bool:
 # --- dates, times ------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _dates(text: str) -> dict[str, set]:
     lower = text.lower()
     found: dict[str, set] = {
@@ -749,6 +752,7 @@ def _dates(text: str) -> dict[str, set]:
     return found
 
 
+@lru_cache(maxsize=8192)
 def _date_frames(text: str) -> frozenset[str]:
     """Content stems just before each date or weekday: what happened then ("told Fox News on Sunday")."""
     found: set[str] = set()
@@ -780,6 +784,7 @@ def _show_date(kind: str, value) -> str:
 # --- names -------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _agents(text: str) -> dict[str, tuple[frozenset[str], str]]:
     """Who did it, per verb: 'killed by militancy' -> {'killed': ({'milit'}, 'by militancy')}."""
     found = {}
@@ -800,6 +805,7 @@ def _same_person(a: str, b: str) -> bool:
     return SequenceMatcher(None, " ".join(ta), " ".join(tb)).ratio() >= 0.7
 
 
+@lru_cache(maxsize=8192)
 def _quotes(text: str) -> list[frozenset[str]]:
     return [frozenset(terms(m.group(1) or m.group(2))) for m in QUOTED.finditer(text)]
 

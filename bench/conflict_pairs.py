@@ -4,7 +4,7 @@
 
 Reads data/conflict_pairs.jsonl (pairs of sentences from two outlets about the
 same story, each labelled conflict / no_conflict by reading them; see the
-file's provenance in data/README-conflict-pairs.md), embeds every sentence
+provenance and the labelling rule in data/conflict_pairs.md), embeds every sentence
 with the packaged MiniLM model, runs `assistant.conflicts.detect` on each
 pair and reports precision, recall and F1 of the flag, next to trivial
 detectors that a useful one must beat (flag everything, flag nothing, flag
