@@ -166,7 +166,6 @@ class Comparer:
         self._copies: dict[tuple[str, ...], WireCopies] = {}
         bounds = np.searchsorted(data.sentences[:, 0], np.arange(len(data.articles) + 1)) if len(data.sentences) else None
         self._sentence_bounds = bounds
-        self._rare: set[str] = set()
 
     # --- searching ----------------------------------------------------------------------------------
 
@@ -297,7 +296,7 @@ class Comparer:
         for sentence in scored:
             for term in sentence.terms:
                 frequency[term] = frequency.get(term, 0) + 1
-        self._rare = {t for t, n in frequency.items() if n <= max(2, RARE_SHARE * len(scored))}
+        rare = frozenset(t for t, n in frequency.items() if n <= max(2, RARE_SHARE * len(scored)))
         pool = sorted(pool, key=lambda p: -p.sentence.score)[:POOL_TOTAL]
         if pool:
             vectors = self.composer.vectors.get([p.sentence.row for p in pool])
@@ -318,13 +317,13 @@ class Comparer:
             s for s in scored
             if s.doc in source_of_doc and s.score >= threshold - EXTENSION_MARGIN and source_of_doc[s.doc].label not in comparison.silent
         ]
-        comparison.statements = self.statement_groups(pool, copies, comparison.conflicts, extra, source_of_doc)
+        comparison.statements = self.statement_groups(pool, copies, comparison.conflicts, extra, source_of_doc, rare)
         comparison.text = comparison_text(comparison)
         return comparison
 
     # --- corroboration ------------------------------------------------------------------------------
 
-    def same_statement(self, a: Scored, b: Scored) -> bool:
+    def same_statement(self, a: Scored, b: Scored, rare: frozenset[str] = frozenset()) -> bool:
         """The same quotation, the same sentence, or the same fact in other words."""
         quotes_a, quotes_b = _quotations(a.citation.quote), _quotations(b.citation.quote)
         if any(len(x & y) >= SAME_QUOTE_SHARE * min(len(x), len(y)) for x in quotes_a for y in quotes_b if x and y):
@@ -338,7 +337,7 @@ class Comparer:
         if cosine < SAME_FACT_COSINE or len(shared) < 3:
             return False
         # The same fact in other words: a shared figure or date, or two words the other sentences rarely use.
-        return _shared_fact(a.citation.quote, b.citation.quote) or len(shared & self._rare) >= 2
+        return _shared_fact(a.citation.quote, b.citation.quote) or len(shared & rare) >= 2
 
     def statement_groups(
         self,
@@ -347,6 +346,7 @@ class Comparer:
         conflicts: list[Conflict],
         extra: list[ScoredSentence] = (),
         source_of_doc: dict[int, Source] | None = None,
+        rare: frozenset[str] = frozenset(),
     ) -> list[StatementGroup]:
         """Group the pool's statements (single link, one per outlet, never two sides of a conflict);
         then let a group take in a less relevant sentence of another outlet that says the same thing."""
@@ -365,7 +365,7 @@ class Comparer:
                     continue
                 if any(frozenset({(m.citation.doc_id, m.citation.start), (item.citation.doc_id, item.citation.start)}) in opposed for m in group):
                     continue
-                if any(self.same_statement(member, item) for member in group):
+                if any(self.same_statement(member, item, rare) for member in group):
                     group.append(item)
                     break
             else:
@@ -383,7 +383,7 @@ class Comparer:
                         continue
                     if any(member.source.key == source.key for member in group):
                         continue
-                    if any(self.same_statement(member, item) for member in group):
+                    if any(self.same_statement(member, item, rare) for member in group):
                         group.append(item)
                         break
         result = []
