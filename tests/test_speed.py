@@ -200,3 +200,53 @@ def test_bm25_search_without_bm25s_matches_bm25s(bot):
         assert all(mask[top]) and all(full[r] > 0 for r in top)
         best = sorted(np.flatnonzero(mask & (full > 0)), key=lambda r: -full[r])[:5]
         assert np.allclose(sorted(full[top]), sorted(full[best]))
+
+
+def test_article_texts_are_read_on_demand_and_equal_the_originals(bot, tmp_path):
+    import pickle
+
+    from assistant.article_store import StoredArticle, load_articles, save_articles
+    from assistant.types import Article
+
+    data = load_index(bot.index_dir)
+    originals = {a.doc_id: a for a in bot.articles}
+    assert all(isinstance(a, StoredArticle) and "text" not in a.__dict__ for a in data.articles)
+    first = data.articles[0]
+    assert first.text == originals[first.doc_id].text and "text" in first.__dict__
+    assert first.to_dict() == originals[first.doc_id].to_dict()
+    assert pickle.loads(pickle.dumps(data.articles[1])).text == originals[data.articles[1].doc_id].text
+    # Old generations kept the text inside articles.jsonl; they still load.
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "articles.jsonl").write_text("".join(json.dumps(a.to_dict()) + "\n" for a in bot.articles))
+    assert [a.text for a in load_articles(old)] == [a.text for a in bot.articles]
+    # Round trip with non-ASCII text, and an empty collection.
+    articles = [Article(doc_id="x", text="Zürich – “quoted” 東京"), Article(doc_id="y", text="second")]
+    save_articles(articles, tmp_path)
+    assert [a.text for a in load_articles(tmp_path)] == [a.text for a in articles]
+    save_articles([], tmp_path)
+    assert load_articles(tmp_path) == []
+
+
+def test_dense_search_with_outlet_masks_matches_brute_force(monkeypatch):
+    vectors = clustered(6_000)
+    rng = np.random.default_rng(4)
+    queries = vectors[rng.choice(len(vectors), 40, replace=False)] + 0.03 * rng.normal(size=(40, 384)).astype(np.float32)
+    masks = [None, rng.random(len(vectors)) < 0.3, rng.random(len(vectors)) < 0.005, np.zeros(len(vectors), bool)]
+    exact = ann.DenseSearcher(ann.build_index(vectors, 384), vectors)
+    monkeypatch.setattr(ann, "EXACT_MAX", 1_000)
+    approximate = ann.DenseSearcher(ann.build_index(vectors, 384), vectors)
+    assert exact.exact and not approximate.exact
+    for mask in masks:
+        recalls = []
+        for query in queries:
+            scores = vectors @ query
+            if mask is not None:
+                scores = np.where(mask, scores, -np.inf)
+            allowed = len(vectors) if mask is None else int(mask.sum())
+            truth = [int(r) for r in np.argsort(-scores)[: min(10, allowed)]]
+            assert exact.search(query, 10, mask) == truth
+            found = approximate.search(query, 10, mask)
+            assert mask is None or all(mask[found])
+            recalls.append(len(set(found) & set(truth)) / len(truth) if truth else float(found == []))
+        assert np.mean(recalls) >= 0.95, (None if mask is None else mask.mean(), np.mean(recalls))
