@@ -245,6 +245,8 @@ def stage_query(size: int | None, work: Path) -> dict:
         steps["embed_query"].append(b - a)
         steps["retrieve"].append(c - b)
         steps["compose"].append(d - c)
+    # What ask() does beyond these three steps (the who-says-what review of the answer, bookkeeping).
+    steps["rest_of_ask"] = [max(0.0, t - e - r - c) for t, e, r, c in zip(total, steps["embed_query"], steps["retrieve"], steps["compose"])]
     dense = []
     for q, _ in asked:
         vector = bot.embedder.embed_query(q)
@@ -420,7 +422,7 @@ def markdown_table(results: dict) -> str:
         ("ask() median / p95, ms", lambda e: f"{e['query']['ask_ms_median']} / {e['query']['ask_ms_p95']}"),
         ("ask() CPU time median / p95, ms", lambda e: f"{e['query']['ask_cpu_ms_median']} / {e['query']['ask_cpu_ms_p95']}"),
         ("llama-index retrieve() median / p95, ms", lambda e: f"{e['baseline']['retrieve_ms_median']} / {e['baseline']['retrieve_ms_p95']}"),
-        ("ask() steps, median ms: embed / retrieve / compose", lambda e: " / ".join(str(e["query"]["steps_ms_median"][k]) for k in ("embed_query", "retrieve", "compose"))),
+        ("ask() steps, median ms: embed / retrieve / compose / rest", lambda e: " / ".join(str(e["query"]["steps_ms_median"].get(k, "-")) for k in ("embed_query", "retrieve", "compose", "rest_of_ask"))),
         ("memory after loading the index", lambda e: f"{e['query']['rss_after_load_mb']:,} MB (peak {e['query']['peak_rss_mb']:,})"),
         ("cold start `newscite ask` (llama-index script)", lambda e: f"{e['cold_start']['median_s']} s" + (f" ({e['baseline']['cold_start']['median_s']} s)" if "baseline" in e else "")),
         ("recall@10, index vs exact (same vectors)", lambda e: f"{e['query']['index_recall_at_10_vs_exact']}"),
