@@ -189,14 +189,15 @@ def stage_baseline(size: int | None, work: Path) -> dict:
     shutil.rmtree(persist, ignore_errors=True)
     index.storage_context.persist(persist_dir=str(persist))
     retriever = index.as_retriever(similarity_top_k=10)
-    asked = [q for q, _ in questions()]
-    for q in asked[:WARM_UP]:
+    asked = questions()
+    for q, _ in asked[:WARM_UP]:
         retriever.retrieve(q)
-    latencies = []
-    for q in asked:
+    latencies, hits = [], []
+    for q, gold in asked:
         start = time.perf_counter()
-        retriever.retrieve(q)
+        nodes = retriever.retrieve(q)
         latencies.append(time.perf_counter() - start)
+        hits.append(bool({n.node.ref_doc_id for n in nodes} & set(gold)))
     return {
         **counts,
         "articles": len(articles),
@@ -210,6 +211,7 @@ def stage_baseline(size: int | None, work: Path) -> dict:
         "retrieve_ms_median": percentile_ms(latencies, 50),
         "retrieve_ms_p95": percentile_ms(latencies, 95),
         "questions": len(latencies),
+        "hit_at_10": round(float(np.mean(hits)), 4),
         "load_average": round(os.getloadavg()[0], 2),
     }
 
@@ -429,6 +431,7 @@ def markdown_table(results: dict) -> str:
         ("recall@10, fast path vs fp32 chunk embeddings, exact", lambda e: f"{e['reference']['recall_at_10_fast_vs_fp32_exact']}"),
         ("gold article in top 10: fast path / fp32 chunk embeddings", lambda e: f"{e['reference']['hit_at_10_fast']} / {e['reference']['hit_at_10_fp32_exact']}"),
         ("gold article in top 10 chunks (index / exact)", lambda e: f"{e['query']['hit_at_10_index']} / {e['query']['hit_at_10_exact']}"),
+        ("llama-index: gold article in top 10 chunks", lambda e: f"{e['baseline']['hit_at_10']}"),
         ("load average during ingest / queries", lambda e: f"{e['ingest']['load_average']} / {e['query']['load_average']}"),
     ]
     header = "| | " + " | ".join(f"{e['size']}" for e in sizes) + " |"
