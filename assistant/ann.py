@@ -134,6 +134,7 @@ class DenseSearcher:
 
         self.index = index
         self.vectors = vectors
+        self._matrix: np.ndarray | None = None  # float32, C-contiguous (a view of a memory-mapped file)
         self.exact = describe(index)["type"] == "flat"
         self._recent: dict[bytes, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -146,7 +147,9 @@ class DenseSearcher:
         import faiss
 
         # faiss's single-threaded SIMD kernel: numpy's BLAS matvec starts threads that spin on a shared machine.
-        matrix = np.ascontiguousarray(self.vectors, dtype=np.float32)
+        if self._matrix is None:
+            self._matrix = np.asarray(np.ascontiguousarray(self.vectors, dtype=np.float32))
+        matrix = self._matrix
         scores = np.empty(len(matrix), dtype=np.float32)
         faiss.fvec_inner_products_ny(faiss.swig_ptr(scores), faiss.swig_ptr(query), faiss.swig_ptr(matrix), matrix.shape[1], len(matrix))
         with self._lock:

@@ -64,4 +64,5 @@ class QuantizedVectors:
         """Memory-mapped: a question reads a few rows, not the whole file."""
         if not (folder / CODES_FILE).exists() or not (folder / SCALES_FILE).exists():
             return None
-        return cls(np.load(folder / CODES_FILE, mmap_mode="r"), np.load(folder / SCALES_FILE, mmap_mode="r"))
+        # np.asarray drops the np.memmap subclass (its __getitem__ costs ~40 us a call) but keeps the mapping.
+        return cls(np.asarray(np.load(folder / CODES_FILE, mmap_mode="r")), np.asarray(np.load(folder / SCALES_FILE, mmap_mode="r")))
