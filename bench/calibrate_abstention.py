@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.composer import CALIBRATION_FILE  # noqa: E402
 from assistant.embedding import default_embedder  # noqa: E402
+from assistant.eval_datasets import load_squad  # noqa: E402
 from assistant.indexing import update_index  # noqa: E402
 from assistant.loading import LoadResult  # noqa: E402
 from assistant.types import Article  # noqa: E402
@@ -47,23 +48,16 @@ SQUAD = ROOT.parent / "shared" / "datasets" / "squad2_dev_half" / "dev-v2.0-half
 
 def squad_sample(titles: int, per_class: int, seed: int = 13) -> tuple[list[Article], list[tuple[str, str]]]:
     """Indexed paragraphs, and (question, kind) pairs: answerable, impossible or off-topic."""
-    everything = json.loads(SQUAD.read_text())["data"]
-    data, others = everything[:titles], everything[titles:]
-    articles, answerable, impossible = [], [], []
-    off_topic = [qa["question"] for entry in others for p in entry["paragraphs"] for qa in p["qas"]]
-    for entry in data:
-        for number, paragraph in enumerate(entry["paragraphs"]):
-            articles.append(
-                Article(doc_id=f"{entry['title']}-{number}", text=paragraph["context"], outlet=entry["title"],
-                        title=entry["title"], path=str(SQUAD), source=str(SQUAD))
-            )
-            for qa in paragraph["qas"]:
-                (impossible if qa["is_impossible"] else answerable).append(qa["question"])
+    indexed = load_squad(SQUAD, titles=titles)
+    others = load_squad(SQUAD, first_title=titles)
+    answerable = [q.question for q in indexed.questions if q.answers]
+    impossible = [q.question for q in indexed.questions if not q.answers]
+    off_topic = [q.question for q in others.questions]
     rng = random.Random(seed)
-    questions = [(q, "answerable") for q in rng.sample(answerable, min(per_class, len(answerable)))]
-    questions += [(q, "impossible") for q in rng.sample(impossible, min(per_class, len(impossible)))]
-    questions += [(q, "off-topic") for q in rng.sample(off_topic, min(per_class, len(off_topic)))]
-    return articles, questions
+    questions = []
+    for kind, pool in (("answerable", answerable), ("impossible", impossible), ("off-topic", off_topic)):
+        questions += [(q, kind) for q in rng.sample(pool, min(per_class, len(pool)))]
+    return indexed.articles, questions
 
 
 def youden_j(cut: float, confidences: np.ndarray, kinds: np.ndarray) -> float:
