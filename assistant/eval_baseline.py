@@ -65,7 +65,7 @@ class LlamaIndexBaseline:
         from llama_index.core.node_parser import SentenceSplitter
 
         embed_model = self.embed_model()
-        if Settings._llm is None:  # never let llama-index reach for OpenAI; keep an LLM someone else configured
+        if getattr(Settings, "_llm", None) is None:  # never let llama-index reach for OpenAI; keep an LLM set elsewhere
             Settings.llm = MockLLM()
         started = time.perf_counter()
         fingerprint = _fingerprint(articles)
