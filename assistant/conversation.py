@@ -17,6 +17,9 @@ from assistant.types import Answer
 PERSON_PRONOUNS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs)\b", re.IGNORECASE)
 OTHER_REFERENCES = re.compile(r"\b(it|its|this|that|these|those|there|then)\b", re.IGNORECASE)
+# "did he", "does she", "was he", "has she": a person the question itself does not name.
+SUBJECT_PRONOUN = re.compile(r"\b(did|does|do|is|was|were|are|has|have|had|will|would|can|could)\s+(he|she|they)\b", re.IGNORECASE)
+NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ian|ean|can|ese|ish|i)")  # Russian, Chinese, British, Iraqi: adjectives, not referents
 ELLIPTIC_OPENERS = re.compile(r"^\s*(and|but|also|what about|how about|why|so)\b", re.IGNORECASE)
 NAME = re.compile(r"\b(?:[A-Z][\w’'-]+)(?:\s+(?:al-|Al-|bin\s|de\s)?[A-Z][\w’'-]+)*")
 QUESTION_WORDS = {"What", "Who", "Whom", "Whose", "Where", "When", "Why", "How", "Which", "Did", "Does", "Do", "Is", "Are", "Was", "Were", "Has", "Have", "Can", "Could", "Will", "Would", "And", "But", "So", "The", "A", "An", "In", "On"}
@@ -24,11 +27,12 @@ GROUP_WORDS = re.compile(r"\b(Army|Coalition|Front|Division|Group|Council|Minist
 
 
 def is_follow_up(question: str) -> bool:
-    """An elliptic opener, or a pronoun with nothing in the question it could point to."""
-    if ELLIPTIC_OPENERS.search(question):
+    """An elliptic opener, a subject pronoun ("what did he say"), or a pronoun with nothing
+    in the question it could point to ("its" in "When did Russia start its campaign?" points to Russia)."""
+    if ELLIPTIC_OPENERS.search(question) or SUBJECT_PRONOUN.search(question):
         return True
     has_pronoun = any(p.search(question) for p in (PERSON_PRONOUNS, GROUP_PRONOUNS, OTHER_REFERENCES))
-    return has_pronoun and not names(question)
+    return has_pronoun and not [n for n in names(question) if not NATIONALITY.fullmatch(n)]
 
 
 def names(text: str) -> list[str]:

@@ -135,3 +135,19 @@ def test_cli_index_ask_json_and_chat(bot, bundled_copy, tmp_path):
 def test_cli_without_an_index_says_how_to_build_one(tmp_path):
     result = run_cli("ask", "Anything?", "--index-dir", str(tmp_path / "empty"))
     assert result.returncode == 1 and "newscite index" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "question, follow_up",
+    [
+        ("What did he say about the Russian airstrikes?", True),  # "Russian" is an adjective, not a referent
+        ("What did they reaffirm?", True),
+        ("When did Russia start its bombing campaign?", False),  # "its" points to Russia
+        ("Who is Fahad al-Masri?", False),
+        ("What did Lavrov say about his plans?", False),
+    ],
+)
+def test_which_questions_are_follow_ups(question, follow_up):
+    from assistant.conversation import is_follow_up
+
+    assert is_follow_up(question) is follow_up
