@@ -81,7 +81,7 @@ class LLMComposer:
     ) -> Iterator[str | Answer]:
         """Yield verified answer text piece by piece, then the final `Answer`."""
         composer = self.composer
-        scored = composer.score(query, query_vector, composer.candidates(hits))
+        scored = composer.score(query, query_vector, composer.candidates(hits), question)
         best = scored[0].score if scored else 0.0
         if best < composer.threshold:
             answer = composer.compose(question, query, query_vector, hits, scope)
