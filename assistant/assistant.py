@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from assistant.composer import AnswerComposer, SentenceVectors
 from assistant.conversation import Conversation
-from assistant.embedding import Embedder, default_embedder
+from assistant.embedding import Embedder, default_embedder, question_embedder
 from assistant.indexing import IndexReport, ProgressCallback, update_index
 from assistant.llm_call import DEFAULT_TIMEOUT as DEFAULT_LLM_TIMEOUT
 from assistant.retrieval import ChunkHit, HybridRetriever
@@ -45,7 +45,7 @@ class Assistant:
         self.index_dir = Path(index_dir)
         self.llm = llm  # any llama-index LLM: answers are then written by it and verified
         self.llm_timeout = llm_timeout
-        self.embedder = embedder or default_embedder(prefer=data.backend)
+        self.embedder = embedder or question_embedder(data.backend)
         self.threshold = threshold
         self.chunks_per_question = chunks_per_question
         self.last_report: IndexReport | None = None
@@ -82,9 +82,9 @@ class Assistant:
     ) -> "Assistant":
         """Load the index in `index_dir`, (re)indexing `articles` first where they changed."""
         paths = [articles] if isinstance(articles, (str, Path)) else list(articles)
-        embedder = embedder or default_embedder()
-        data, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress)
-        assistant = cls(data, index_dir, embedder, **options)
+        articles_embedder = embedder or default_embedder()
+        data, report = update_index(index_dir, paths, articles_embedder, rebuild=rebuild, progress=progress)
+        assistant = cls(data, index_dir, embedder or question_embedder(data.backend, articles_embedder), **options)
         assistant.last_report = report
         return assistant
 
@@ -208,6 +208,7 @@ class Assistant:
             "chunks": int(len(self.data.chunks)),
             "built_at": self.data.built_at,
             "backend": self.data.backend,
+            "query_backend": getattr(self.embedder, "query_backend", self.data.backend),
             "index_dir": str(self.index_dir),
         }
 

@@ -306,8 +306,7 @@ def evaluate(
         seed,
         {
             "index_dir": str(bot.index_dir),
-            **{k: v for k, v in bot.stats().items() if k in ("articles", "chunks", "sentences", "backend")},
-            "query_backend": getattr(bot.embedder, "backend", None),
+            **{k: v for k, v in bot.stats().items() if k in ("articles", "chunks", "sentences", "backend", "query_backend")},
         },
     )
     baseline_result = None
@@ -361,20 +360,20 @@ def assistant_for(
 ) -> "Assistant":
     """An Assistant over exactly the question set's own articles (SQuAD paragraphs, RealTime QA news)."""
     from assistant.assistant import Assistant
-    from assistant.embedding import default_embedder
+    from assistant.embedding import default_embedder, question_embedder
     from assistant.indexing import update_index
     from assistant.loading import LoadResult
     from assistant.store import IndexMismatchError
 
     if question_set.articles is None:
         raise ValueError(f"{question_set.source}: this question set brings no articles; index them yourself")
-    embedder = embedder or default_embedder()
+    articles_embedder = embedder or default_embedder()
     sources = sorted({a.source or question_set.source for a in question_set.articles})
     loaded = LoadResult(articles=list(question_set.articles))
     try:
-        data, report = update_index(index_dir, sources, embedder, loaded=loaded, progress=progress)
+        data, report = update_index(index_dir, sources, articles_embedder, loaded=loaded, progress=progress)
     except IndexMismatchError:  # a dataset's index is a cache: one built by another NewsCite version is rebuilt
-        data, report = update_index(index_dir, sources, embedder, loaded=loaded, progress=progress, rebuild=True)
-    bot = Assistant(data, index_dir, embedder)
+        data, report = update_index(index_dir, sources, articles_embedder, loaded=loaded, progress=progress, rebuild=True)
+    bot = Assistant(data, index_dir, embedder or question_embedder(data.backend, articles_embedder))
     bot.last_report = report
     return bot

@@ -17,10 +17,10 @@ SHARED = ROOT.parent / "shared" / "datasets"
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real packaged all-MiniLM-L6-v2, loaded once."""
-    from assistant.embedding import default_embedder
+    """The real packaged all-MiniLM-L6-v2, loaded once, as an Assistant uses it: articles near-fp32, questions int8."""
+    from assistant.embedding import default_embedder, question_embedder
 
-    return default_embedder()
+    return question_embedder(articles=default_embedder())
 
 
 @pytest.fixture(scope="module")

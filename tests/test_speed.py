@@ -17,7 +17,7 @@ import pytest
 
 from assistant import ann
 from assistant.chunk_vectors import pool_chunks, sentence_weights
-from assistant.embedding import TorchEmbedder, default_embedder
+from assistant.embedding import QuestionFastEmbedder, TorchEmbedder, default_embedder, question_embedder
 from assistant.onnx_embedder import BackendUnavailable, OnnxEmbedder
 from assistant.store import current_generation, load_index
 from assistant.vector_codec import QuantizedVectors
@@ -84,6 +84,23 @@ def test_default_embedder_prefers_the_index_backend_and_honours_the_override(mon
     assert default_embedder(prefer="torch").backend == "openvino-bf16"  # torch's vectors, faster
     monkeypatch.setenv("NEWSCITE_BACKEND", "onnx-fp32")
     assert default_embedder().backend == "onnx-fp32"
+
+
+def test_questions_use_int8_and_articles_keep_the_index_backend(monkeypatch, torch_vectors):
+    monkeypatch.delenv("NEWSCITE_BACKEND", raising=False)
+    embedder = question_embedder("openvino-bf16")
+    assert isinstance(embedder, QuestionFastEmbedder) and embedder.query_backend == "onnx-int8"
+    assert "articles" not in vars(embedder)  # answering alone never loads the article backend
+    reference, reference_query = torch_vectors
+    assert float(embedder.embed_query(QUERY) @ reference_query) > 0.98
+    assert embedder.backend == "openvino-bf16"  # what an index built through it records
+    assert (embedder.embed(SENTENCES) * reference).sum(axis=1).min() > 0.999  # stored vectors stay near-fp32
+    monkeypatch.setenv("NEWSCITE_BACKEND", "onnx-fp32")  # one forced backend for both
+    assert question_embedder("openvino-bf16").backend == "onnx-fp32"
+    monkeypatch.delenv("NEWSCITE_BACKEND")
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # no int8: questions use the article backend
+    fallback = question_embedder("openvino-bf16")
+    assert fallback.backend == "openvino-bf16" and not hasattr(fallback, "query_backend")
 
 
 def clustered(n: int, dim: int = 384, clusters: int = 200, seed: int = 3) -> np.ndarray:
