@@ -29,6 +29,7 @@ the outlets disagree instead of picking one side.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -49,6 +50,7 @@ from assistant.types import UNKNOWN_OUTLET, Answer, Citation, Conflict, Conflict
 PER_OUTLET_CHUNKS = 4  # chunks retrieved for each outlet
 WIDE_CHUNKS = 30  # chunks retrieved over all outlets (finds the unknown-outlet articles that matter)
 MAX_OUTLETS_SEARCHED = 16  # outlets searched one by one; beyond, only the wide search speaks for them
+DEEP_K = 1000  # large (IVF) collections: each outlet's chunks come from one search this deep, not one search each
 RELEVANCE_MARGIN = 0.4  # an outlet addresses the question when its best sentence is within this of the best
 QUOTE_MARGIN = 0.1  # further quotes of an outlet must score within this of its best
 QUOTES_PER_OUTLET = 3
@@ -166,35 +168,81 @@ class Comparer:
         self._copies: dict[tuple[str, ...], WireCopies] = {}
         bounds = np.searchsorted(data.sentences[:, 0], np.arange(len(data.articles) + 1)) if len(data.sentences) else None
         self._sentence_bounds = bounds
+        self._chunk_bounds = np.searchsorted(data.chunks[:, 0], np.arange(len(data.articles) + 1))
+        self._docs_of_outlet: dict[str, list[int]] = {}  # casefolded outlet name -> its articles, in index order
+        for doc, article in enumerate(data.articles):
+            self._docs_of_outlet.setdefault(article.outlet_name.casefold(), []).append(doc)
+        self.deep_search = not data.searcher.exact  # see _search_deep
+        self._deep: dict[tuple[str, bytes], tuple[list[int], list[int]]] = {}
+        self._deep_lock = threading.Lock()
 
     # --- searching ----------------------------------------------------------------------------------
 
     def sources(self, outlets: Iterable[str] | None, hit_docs: set[int]) -> list[Source]:
         """Outlets (filtered), plus each unknown-outlet article the wide search reached."""
         wanted = {o.casefold() for o in outlets} if outlets else None
-        known: dict[str, Source] = {}
+        known: list[Source] = []
         unknown: list[Source] = []
-        for doc, article in enumerate(self.data.articles):
-            name = article.outlet_name
-            if wanted is not None and name.casefold() not in wanted:
+        for key, docs in self._docs_of_outlet.items():
+            if wanted is not None and key not in wanted:
                 continue
-            if name == UNKNOWN_OUTLET:
-                if doc in hit_docs or len(self.data.articles) <= WIDE_CHUNKS:
-                    unknown.append(Source(f"doc:{article.doc_id}", source_label(name, article.doc_id), name, [doc]))
-            else:
-                known.setdefault(name.casefold(), Source(name.casefold(), name, name, [])).docs.append(doc)
-        return list(known.values()) + unknown
+            name = self.data.articles[docs[0]].outlet_name
+            if name != UNKNOWN_OUTLET:
+                known.append(Source(key, name, name, list(docs)))
+                continue
+            small = len(self.data.articles) <= WIDE_CHUNKS
+            for doc in docs if small else sorted(hit_docs & set(docs)):
+                doc_id = self.data.articles[doc].doc_id
+                unknown.append(Source(f"doc:{doc_id}", source_label(name, doc_id), name, [doc]))
+        return known + unknown
+
+    def source_key(self, doc: int) -> str:
+        article = self.data.articles[doc]
+        return f"doc:{article.doc_id}" if article.outlet_name == UNKNOWN_OUTLET else article.outlet_name.casefold()
+
+    def _sources_of_docs(self, sources: list[Source], docs: set[int]) -> dict[int, Source]:
+        """The source of each of `docs` among `sources` (a large outlet has thousands of articles: map only these)."""
+        by_key = {source.key: source for source in sources}
+        found = {doc: by_key.get(self.source_key(doc)) for doc in docs}
+        return {doc: source for doc, source in found.items() if source is not None}
+
+    def chunk_count(self, docs: Sequence[int]) -> int:
+        return int(sum(self._chunk_bounds[d + 1] - self._chunk_bounds[d] for d in docs))
 
     def _chunk_mask(self, docs: Sequence[int]) -> np.ndarray:
         allowed = np.zeros(len(self.data.articles), dtype=bool)
         allowed[list(docs)] = True
         return allowed[self.data.chunks[:, 0]] if len(self.data.chunks) else np.zeros(0, dtype=bool)
 
-    def _search(self, query: str, query_vector: np.ndarray, docs: Sequence[int] | None, k: int) -> list[int]:
+    def _search(self, query: str, query_vector: np.ndarray, docs: Sequence[int] | None, k: int, deep: bool = True) -> list[int]:
+        """Top k chunks of `docs` (None: all); `deep` lets a large collection answer from one shared deep search."""
+        if deep and docs is not None and self.deep_search:
+            return self._search_deep(query, query_vector, docs, k)
         mask = self._chunk_mask(docs) if docs is not None else None
         dense = self.retriever.dense(query_vector, max(k, self.retriever.dense_k if docs is None else k * 2), mask)
         lexical = self.retriever.lexical(query, max(k, self.retriever.lexical_k if docs is None else k * 2), mask)
         return [row for row, _ in reciprocal_rank_fusion([dense, lexical])[:k]]
+
+    def _search_deep(self, query: str, query_vector: np.ndarray, docs: Sequence[int], k: int) -> list[int]:
+        """The best chunks of `docs` among the question's DEEP_K nearest by each ranking.
+
+        In a large collection a filtered search per outlet probes many IVF cells and scans long
+        posting lists (tens of ms for 16 outlets); one deep search is shared by every outlet. An
+        outlet with no chunk that deep counts as silent on the question.
+        """
+        key = (query, np.asarray(query_vector, dtype=np.float32).tobytes())
+        with self._deep_lock:
+            deep = self._deep.get(key)
+        if deep is None:
+            deep = (self.retriever.dense(query_vector, DEEP_K, None), self.retriever.lexical(query, DEEP_K, None))
+            with self._deep_lock:
+                if len(self._deep) >= 4:
+                    self._deep.pop(next(iter(self._deep)))
+                self._deep[key] = deep
+        wanted = set(docs)
+        doc_of_chunk = self.data.chunks[:, 0]
+        rankings = [[row for row in ranking if int(doc_of_chunk[row]) in wanted][: k * 2] for ranking in deep]
+        return [row for row, _ in reciprocal_rank_fusion(rankings)[:k]]
 
     def _sentences_of_chunks(self, chunk_rows: Iterable[int]) -> list[int]:
         rows: list[int] = []
@@ -245,15 +293,15 @@ class Comparer:
         allowed = None
         if outlets:
             wanted = {o.casefold() for o in outlets}
-            allowed = [d for d, a in enumerate(self.data.articles) if a.outlet_name.casefold() in wanted]
-        wide = self._search(query, query_vector, allowed, WIDE_CHUNKS) if len(self.data.chunks) else []
+            allowed = sorted(d for key in wanted for d in self._docs_of_outlet.get(key, []))
+        wide = self._search(query, query_vector, allowed, WIDE_CHUNKS, deep=False) if len(self.data.chunks) else []
         hit_docs = {int(self.data.chunks[row][0]) for row in wide}
         sources = self.sources(outlets, hit_docs)
         chunk_rows = list(wide)
-        for source in sorted(sources, key=lambda s: not (set(s.docs) & hit_docs))[:MAX_OUTLETS_SEARCHED]:
-            own = np.flatnonzero(self._chunk_mask(source.docs))
-            if len(own) <= 2 * PER_OUTLET_CHUNKS:
-                chunk_rows.extend(int(row) for row in own)  # a short article: read all of it
+        hit_keys = {self.source_key(doc) for doc in hit_docs}
+        for source in sorted(sources, key=lambda s: s.key not in hit_keys)[:MAX_OUTLETS_SEARCHED]:
+            if self.chunk_count(source.docs) <= 2 * PER_OUTLET_CHUNKS:  # a short article: read all of it
+                chunk_rows.extend(int(row) for d in source.docs for row in range(self._chunk_bounds[d], self._chunk_bounds[d + 1]))
             else:
                 chunk_rows.extend(self._search(query, query_vector, source.docs, PER_OUTLET_CHUNKS))
         rows = list(dict.fromkeys(self._sentences_of_chunks(dict.fromkeys(chunk_rows))))
@@ -262,7 +310,7 @@ class Comparer:
 
     def _assemble(self, question: str, sources: list[Source], scored: list[ScoredSentence]) -> Comparison:
         comparison = Comparison(question)
-        source_of_doc = {doc: source for source in sources for doc in source.docs}
+        source_of_doc = self._sources_of_docs(sources, {sentence.doc for sentence in scored})
         by_source: dict[str, list[ScoredSentence]] = {}
         for sentence in scored:
             source = source_of_doc.get(sentence.doc)

@@ -92,6 +92,26 @@ def test_per_outlet_view_silent_outlets_and_the_outlet_filter(bot):
     assert [side.outlets for side in conflict.sides] == [["SBS News"], ["TRT World"]]
 
 
+def test_the_deep_search_of_large_collections_finds_what_per_outlet_searches_find(bot, monkeypatch):
+    """Large (IVF) collections take each outlet's chunks from one deep search; where that search
+    reaches every chunk, as here, the comparison must equal the one from a search per outlet."""
+    from assistant import compare
+    from assistant.compare import comparer_for
+
+    monkeypatch.setattr(compare, "WIDE_CHUNKS", 3)  # so the per-outlet searches matter
+    monkeypatch.setattr(compare, "PER_OUTLET_CHUNKS", 2)  # and the articles are not read whole
+    comparer = comparer_for(bot)
+    assert comparer.deep_search is False  # 32 chunks: exact search, one (cached) search per outlet
+    for question in QUESTIONS:
+        per_outlet = comparer.compare(question["question"]).to_dict()
+        comparer.deep_search = True
+        try:
+            deep = comparer.compare(question["question"]).to_dict()
+        finally:
+            comparer.deep_search = False
+        assert deep == per_outlet, question["id"]
+
+
 def test_corroboration_in_ask_and_to_dict(bot):
     answer = bot.ask("When did Russia begin its bombing campaign in Syria?")
     top = answer.citations[0]
