@@ -31,6 +31,18 @@ SAME_STATEMENT_COSINE = 0.86
 SAME_STATEMENT_JACCARD = 0.6
 SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
 MAX_CANDIDATES = 48
+CLOSING_MARKS = "\"'”’)]» \n"
+
+
+QUOTE_MARKS = "\"'“”‘’«»"
+
+
+def asks_a_question(sentence: str) -> bool:
+    """The article's own question ("When will the by-elections take place?") answers nothing: never quote it.
+
+    A quoted question is kept: "Why does Russia bomb us?" is what a speaker said, often their point.
+    """
+    return sentence.rstrip(CLOSING_MARKS).endswith("?") and not any(mark in sentence for mark in QUOTE_MARKS)
 FOCUS_BOOST = 2.0  # weight of the user's own words over context added to a follow-up
 
 
@@ -134,6 +146,7 @@ class AnswerComposer:
         in "What did he say about elections?" the focus is elections, and the
         name standing in for "he" is context.
         """
+        rows = [row for row in rows if not asks_a_question(self.data.sentence_text(row))]
         if not rows:
             return []
         query_terms = frozenset(terms(query))

@@ -2,6 +2,7 @@
 
     python bench/speed.py                       # sizes 1000, 5000 and all (the last takes hours)
     python bench/speed.py --sizes 1000 --no-baseline
+    python bench/speed.py --sizes all --reuse-index   # re-measure queries on an index built before
 
 For each size N the articles are the RealTime QA gold articles plus the first
 N records of news_corpus.jsonl.gz (streamed from ../shared, never copied),
@@ -364,11 +365,21 @@ print(index.as_retriever(similarity_top_k=10).retrieve(sys.argv[2])[0].text[:200
 """
 
 
-def run_size(size: int | None, work_root: Path, baseline: bool, reference_max: int) -> dict:
+def previous_entry(size: int | None) -> dict:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    return results.get("sizes", {}).get(size_label(size), {})
+
+
+def run_size(size: int | None, work_root: Path, baseline: bool, reference_max: int, reuse_index: bool = False) -> dict:
     work = work_root / size_label(size)
     work.mkdir(parents=True, exist_ok=True)
     entry: dict = {"size": size_label(size), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    entry["ingest"] = run_stage("ingest", size, work)
+    before = previous_entry(size)
+    if reuse_index and "ingest" in before and (work / "index" / "CURRENT").exists():
+        log(f"ingest {size_label(size)}: reusing the index in {work / 'index'} and its ingest figures")
+        entry = {**before, "started": entry["started"], "ingest": before["ingest"]}
+    else:
+        entry["ingest"] = run_stage("ingest", size, work)
     save_partial(size, entry)
     entry["query"] = run_stage("query", size, work)
     question = questions()[0][0]
@@ -376,7 +387,7 @@ def run_size(size: int | None, work_root: Path, baseline: bool, reference_max: i
     save_partial(size, entry)
     if size is not None and size <= reference_max:
         entry["reference"] = run_stage("reference", size, work)
-    if baseline:
+    if baseline and not (reuse_index and "baseline" in entry and (work / "baseline").exists()):
         entry["baseline"] = run_stage("baseline", size, work)
         entry["baseline"]["cold_start"] = cold_start([PYTHON, "-c", BASELINE_COLD, str(work / "baseline"), question], runs=2)
     entry["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -453,6 +464,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the indexes are built")
     parser.add_argument("--no-baseline", action="store_true", help="skip the llama-index pipeline")
     parser.add_argument("--reference-max", type=int, default=1000, help="largest size re-embedded in fp32")
+    parser.add_argument("--reuse-index", action="store_true", help="keep an index (and baseline) built by an earlier run; re-measure the rest")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--table", action="store_true", help="only rewrite speed.md from speed.json")
     args = parser.parse_args()
@@ -469,7 +481,7 @@ def main() -> None:
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} not found: the speed benchmark needs ../shared/datasets")
     for size in parse_sizes(args.sizes):
-        run_size(size, args.work, not args.no_baseline, args.reference_max)
+        run_size(size, args.work, not args.no_baseline, args.reference_max, args.reuse_index)
     print(TABLE.read_text())
 
 

@@ -151,3 +151,23 @@ def test_which_questions_are_follow_ups(question, follow_up):
     from assistant.conversation import is_follow_up
 
     assert is_follow_up(question) is follow_up
+
+
+def test_a_sentence_that_asks_the_question_is_not_quoted_as_its_answer(embedder, tmp_path):
+    from assistant import Assistant
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "port.txt").write_text(
+        "Harbour News\n\nWhen will the port of Tartus reopen to cargo ships?\n\n"
+        "The port of Tartus will reopen to cargo ships on Wednesday, the harbour master said. "
+        "Storms damaged the breakwater and two cranes last month.\n"
+    )
+    bot = Assistant.from_directory(folder, index_dir=tmp_path / "index", embedder=embedder)
+    answer = bot.ask("When will the port of Tartus reopen to cargo ships?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("The port of Tartus will reopen to cargo ships on Wednesday")
+    assert all(not c.quote.endswith("?") for c in answer.citations)
+    from assistant.composer import asks_a_question
+
+    assert not asks_a_question("'Russia is bombing us, and now it wants to cooperate with us?")  # a speaker's point
