@@ -93,7 +93,7 @@ class OutletView:
     """What one outlet says on the question: its most relevant quotes."""
 
     outlet: str
-    doc_ids: list[str]
+    doc_ids: list[str]  # its articles that address the question, best first (not all its articles)
     best_score: float
     quotes: list[Citation] = field(default_factory=list)
 
@@ -172,6 +172,8 @@ class Comparer:
         self._docs_of_outlet: dict[str, list[int]] = {}  # casefolded outlet name -> its articles, in index order
         for doc, article in enumerate(data.articles):
             self._docs_of_outlet.setdefault(article.outlet_name.casefold(), []).append(doc)
+        chunks_per_doc = np.diff(self._chunk_bounds)
+        self._chunks_of_outlet = {key: int(chunks_per_doc[docs].sum()) for key, docs in self._docs_of_outlet.items()}
         self.deep_search = not data.searcher.exact  # see _search_deep
         self._deep: dict[tuple[str, bytes], tuple[list[int], list[int]]] = {}
         self._deep_lock = threading.Lock()
@@ -206,8 +208,10 @@ class Comparer:
         found = {doc: by_key.get(self.source_key(doc)) for doc in docs}
         return {doc: source for doc, source in found.items() if source is not None}
 
-    def chunk_count(self, docs: Sequence[int]) -> int:
-        return int(sum(self._chunk_bounds[d + 1] - self._chunk_bounds[d] for d in docs))
+    def chunk_count(self, source: Source) -> int:
+        if source.key in self._chunks_of_outlet:
+            return self._chunks_of_outlet[source.key]
+        return int(sum(self._chunk_bounds[d + 1] - self._chunk_bounds[d] for d in source.docs))
 
     def _chunk_mask(self, docs: Sequence[int]) -> np.ndarray:
         allowed = np.zeros(len(self.data.articles), dtype=bool)
@@ -300,7 +304,7 @@ class Comparer:
         chunk_rows = list(wide)
         hit_keys = {self.source_key(doc) for doc in hit_docs}
         for source in sorted(sources, key=lambda s: s.key not in hit_keys)[:MAX_OUTLETS_SEARCHED]:
-            if self.chunk_count(source.docs) <= 2 * PER_OUTLET_CHUNKS:  # a short article: read all of it
+            if self.chunk_count(source) <= 2 * PER_OUTLET_CHUNKS:  # a short article: read all of it
                 chunk_rows.extend(int(row) for d in source.docs for row in range(self._chunk_bounds[d], self._chunk_bounds[d + 1]))
             else:
                 chunk_rows.extend(self._search(query, query_vector, source.docs, PER_OUTLET_CHUNKS))
@@ -327,7 +331,8 @@ class Comparer:
             if top < relevance:
                 comparison.silent.append(source.label)
                 continue
-            view = OutletView(source.label, [self.data.articles[d].doc_id for d in source.docs], top)
+            addressing_docs = dict.fromkeys(self.data.articles[s.doc].doc_id for s in sentences if s.score >= relevance)
+            view = OutletView(source.label, list(addressing_docs), top)
             floor = max(relevance, top - QUOTE_MARGIN)
             for sentence in sentences:
                 if len(view.quotes) == QUOTES_PER_OUTLET or sentence.score < floor:

@@ -35,8 +35,9 @@ def outlet_mask(data: IndexData, outlets: Iterable[str] | None) -> np.ndarray | 
     """Boolean mask over chunk rows from the chosen outlets (case-insensitive), or None for all."""
     if not outlets:
         return None
-    wanted = {name.casefold() for name in outlets}
-    article_ok = np.array([a.outlet_name.casefold() in wanted for a in data.articles], dtype=bool)
+    codes, outlet_of_doc = data.outlet_codes
+    wanted = [codes[name.casefold()] for name in outlets if name.casefold() in codes]
+    article_ok = np.isin(outlet_of_doc, wanted)
     if not len(data.chunks):
         return np.zeros(0, dtype=bool)
     return article_ok[data.chunks[:, 0]]

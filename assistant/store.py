@@ -101,6 +101,13 @@ class IndexData:
         return {article.doc_id: i for i, article in enumerate(self.articles)}
 
     @cached_property
+    def outlet_codes(self) -> tuple[dict[str, int], np.ndarray]:
+        """(casefolded outlet name -> code, code of each article): outlet filters without a loop over articles."""
+        codes: dict[str, int] = {}
+        of_doc = np.array([codes.setdefault(a.outlet_name.casefold(), len(codes)) for a in self.articles], dtype=np.int32)
+        return codes, of_doc
+
+    @cached_property
     def faiss_index(self):
         import faiss
 
