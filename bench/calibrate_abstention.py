@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.composer import CALIBRATION_FILE  # noqa: E402
-from assistant.embedding import default_embedder  # noqa: E402
+from assistant.embedding import default_embedder, question_embedder  # noqa: E402
 from assistant.eval_datasets import load_squad  # noqa: E402
 from assistant.indexing import update_index  # noqa: E402
 from assistant.loading import LoadResult  # noqa: E402
@@ -91,7 +91,7 @@ def main() -> None:
         started = time.perf_counter()
         data, _ = update_index(index_dir, [str(SQUAD)], embedder, loaded=LoadResult(articles=articles))
         print(f"indexed {len(articles)} paragraphs in {time.perf_counter() - started:.0f}s", file=sys.stderr)
-        bot = Assistant(data, index_dir, embedder, threshold=-1.0)
+        bot = Assistant(data, index_dir, question_embedder(data.backend, embedder), threshold=-1.0)  # as users ask
         confidences = np.array([bot.ask(q).confidence for q, _ in questions])
     kinds = np.array([kind for _, kind in questions])
     threshold, j = best_threshold(confidences, kinds)
@@ -103,6 +103,7 @@ def main() -> None:
         "dataset": f"SQuAD 2.0 dev half, first {args.titles} titles ({len(articles)} paragraphs as articles)",
         "questions": {kind: int((kinds == kind).sum()) for kind in ("answerable", "impossible", "off-topic")},
         "backend": embedder.backend,
+        "query_backend": bot.stats()["query_backend"],
         "auc_vs_impossible": round(auc(confidences[answerable | (kinds == "impossible")], answerable[answerable | (kinds == "impossible")]), 4),
         "auc_vs_off_topic": round(auc(confidences[answerable | (kinds == "off-topic")], answerable[answerable | (kinds == "off-topic")]), 4),
         "youden_j": round(j, 4),
