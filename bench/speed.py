@@ -291,11 +291,11 @@ def stage_query(size: int | None, work: Path) -> dict:
 def stage_reference(size: int | None, work: Path) -> dict:
     """The whole fast path against fp32 embeddings searched exactly (needs every chunk embedded again)."""
     from assistant.ann import exact_top
-    from assistant.embedding import make_embedder
+    from assistant.embedding import make_embedder, question_embedder
     from assistant.store import load_index
 
     data = load_index(work / "index")
-    fast = make_embedder(data.backend) if data.backend != "torch" else None
+    fast = question_embedder(data.backend)  # what ask() embeds questions with
     reference = make_embedder("onnx-fp32")
     log(f"reference {size_label(size)}: embedding {len(data.chunks):,} chunks in fp32")
     t0 = time.perf_counter()
@@ -304,7 +304,7 @@ def stage_reference(size: int | None, work: Path) -> dict:
     log(f"reference {size_label(size)}: done in {embed_s:.0f}s")
     asked = questions()
     exact = exact_top(vectors, np.vstack([reference.embed_query(q) for q, _ in asked]), 10)
-    query = np.vstack([(fast or reference).embed_query(q) for q, _ in asked]).astype(np.float32)
+    query = np.vstack([fast.embed_query(q) for q, _ in asked]).astype(np.float32)
     found = [data.searcher.search(q, 10) for q in query]
     doc_of_chunk = data.chunks[:, 0]
     gold_rows = [{data.doc_index[d] for d in gold if d in data.doc_index} for _, gold in asked]
@@ -314,7 +314,8 @@ def stage_reference(size: int | None, work: Path) -> dict:
 
     return {
         "reference": "each chunk embedded whole, onnx-fp32 (torch's vectors up to rounding), exact search",
-        "fast_path": f"{data.backend} sentence vectors pooled into chunk vectors, the index's own search",
+        "fast_path": f"{data.backend} sentence vectors pooled into chunk vectors, the index's own search, "
+        f"questions embedded by {getattr(fast, 'query_backend', fast.backend)}",
         "recall_at_10_fast_vs_fp32_exact": round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact)])), 4),
         "hit_at_10_fast": round(hit_rate(found), 4),
         "hit_at_10_fp32_exact": round(hit_rate(exact), 4),
