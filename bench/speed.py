@@ -280,7 +280,8 @@ def stage_query(size: int | None, work: Path) -> dict:
         "rss_before_load_mb": round(rss_before),
         "rss_after_load_mb": round(rss_loaded),
         "peak_rss_mb": round(peak_rss_mb()),
-        "query_backend": bot.embedder.backend,
+        "backend": bot.data.backend,
+        "query_backend": bot.stats()["query_backend"],  # (asking .backend would load the article backend)
         "index_recall_at_10_vs_exact": round(recall, 4),
         "hit_at_10_index": round(hit_rate(found), 4),
         "hit_at_10_exact": round(hit_rate(exact), 4),
