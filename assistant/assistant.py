@@ -27,6 +27,7 @@ class _Search(NamedTuple):
     data: IndexData
     composer: Any  # AnswerComposer, or LLMComposer when an LLM is set
     outlets: list[str] | None = None
+    avoid: frozenset[tuple[str, int]] = frozenset()  # sentences a follow-up should not quote again
 
 
 class Assistant:
@@ -114,7 +115,7 @@ class Assistant:
     ) -> Answer:
         """Answer from the articles' own sentences (or, with an LLM, in its verified words), or abstain."""
         found = self._search(question, outlets, conversation)
-        answer = found.composer.compose(found.question, found.query, found.query_vector, found.hits, found.scope)
+        answer = found.composer.compose(found.question, found.query, found.query_vector, found.hits, found.scope, found.avoid)
         return self._finish(answer, found, conversation)
 
     def ask_stream(
@@ -128,9 +129,9 @@ class Assistant:
         found = self._search(question, outlets, conversation)
         args = (found.question, found.query, found.query_vector, found.hits, found.scope)
         if not hasattr(found.composer, "compose_stream"):  # extractive: nothing to stream
-            yield self._finish(found.composer.compose(*args), found, conversation)
+            yield self._finish(found.composer.compose(*args, avoid=found.avoid), found, conversation)
             return
-        for item in found.composer.compose_stream(*args):
+        for item in found.composer.compose_stream(*args, avoid=found.avoid):
             yield self._finish(item, found, conversation) if isinstance(item, Answer) else item
 
     def _search(self, question: str, outlets: Iterable[str] | None, conversation: Conversation | None) -> _Search:
@@ -143,7 +144,8 @@ class Assistant:
         query_vector = self.embedder.embed_query(query)
         hits = retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
         scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {len(data.articles)} indexed articles"
-        return _Search(question, query, query_vector, hits, scope, data, composer, outlets)
+        avoid = conversation.quoted() if conversation is not None and query != question else frozenset()
+        return _Search(question, query, query_vector, hits, scope, data, composer, outlets, avoid)
 
     def _finish(self, answer: Answer, found: _Search, conversation: Conversation | None) -> Answer:
         data = found.data

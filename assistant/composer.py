@@ -92,6 +92,11 @@ class SentenceVectors:
         return np.vstack([self._cache[row] for row in rows])
 
 
+def own_part(query: str) -> str:
+    """The user's follow-up without the previous question that `Conversation.condense` appended in parentheses."""
+    return query.split(" (", 1)[0] if query.endswith(")") and " (" in query else query
+
+
 def keyword_overlap(query_terms: frozenset[str], sentence_terms: frozenset[str], weights: dict[str, float]) -> float:
     """Weighted share of the question's terms that the sentence contains."""
     total = sum(weights[t] for t in query_terms)
@@ -153,13 +158,18 @@ class AnswerComposer:
         cosines = self.vectors.get(rows) @ query_vector
         sentence_terms = [frozenset(terms(self.data.sentence_text(row))) for row in rows]
         weights = local_idf(query_terms, sentence_terms)
+        own_terms: frozenset[str] = frozenset()
         if question is not None and question != query:
             focus = set(terms(question))
             weights = {t: w * (FOCUS_BOOST if t in focus else 1.0) for t, w in weights.items()}
+            own_terms = frozenset(terms(own_part(query))) if own_part(query) != query else frozenset()
+        own_weights = local_idf(own_terms, sentence_terms) if own_terms else {}
         scored = []
         for row, cosine, these_terms in zip(rows, cosines, sentence_terms):
             doc, start, end = (int(v) for v in self.data.sentences[row])
             overlap = keyword_overlap(query_terms, these_terms, weights)
+            if own_terms:  # "What did they reaffirm? (Who met King Salman?)": all of "reaffirm" counts
+                overlap = max(overlap, keyword_overlap(own_terms, these_terms, own_weights))
             score = DENSE_WEIGHT * float(cosine) + (1 - DENSE_WEIGHT) * overlap
             scored.append(ScoredSentence(row, doc, start, end, score, float(cosine), overlap, these_terms))
         return sorted(scored, key=lambda s: -s.score)
@@ -177,8 +187,15 @@ class AnswerComposer:
         query_vector: np.ndarray,
         hits: list[ChunkHit],
         scope: str = "the indexed articles",
+        avoid: frozenset[tuple[str, int]] = frozenset(),
     ) -> Answer:
+        """`avoid`: (doc_id, start) of sentences the conversation already quoted; a follow-up gets new
+        sentences when one clears the threshold, and the earlier ones only when nothing new does."""
         scored = self.score(query, query_vector, self.candidates(hits), question)
+        if avoid:
+            fresh = [s for s in scored if (self.data.articles[s.doc].doc_id, s.start) not in avoid]
+            if fresh and fresh[0].score >= self.threshold:
+                scored = fresh
         best = scored[0].score if scored else 0.0
         if best < self.threshold:
             return Answer(question, abstention_text(scope), True, [], query, best)

@@ -77,6 +77,10 @@ class Conversation:
             return rewritten
         return f"{rewritten} ({previous})"
 
+    def quoted(self) -> frozenset[tuple[str, int]]:
+        """(doc_id, start) of every sentence quoted so far: a follow-up should tell something new."""
+        return frozenset((c.doc_id, c.start) for _, answer in self.turns for c in answer.citations)
+
     def add(self, question: str, answer: Answer) -> None:
         self.turns.append((question, answer))
 

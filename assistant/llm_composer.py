@@ -64,10 +64,16 @@ class LLMComposer:
         self.name = describe(llm)
 
     def compose(
-        self, question: str, query: str, query_vector: np.ndarray, hits: list[ChunkHit], scope: str = "the indexed articles"
+        self,
+        question: str,
+        query: str,
+        query_vector: np.ndarray,
+        hits: list[ChunkHit],
+        scope: str = "the indexed articles",
+        avoid: frozenset[tuple[str, int]] = frozenset(),
     ) -> Answer:
         """The verified answer, asking the LLM for its whole text at once."""
-        *_, answer = self.compose_stream(question, query, query_vector, hits, scope, stream=False)
+        *_, answer = self.compose_stream(question, query, query_vector, hits, scope, stream=False, avoid=avoid)
         return answer
 
     def compose_stream(
@@ -78,13 +84,17 @@ class LLMComposer:
         hits: list[ChunkHit],
         scope: str = "the indexed articles",
         stream: bool = True,
+        avoid: frozenset[tuple[str, int]] = frozenset(),
     ) -> Iterator[str | Answer]:
-        """Yield verified answer text piece by piece, then the final `Answer`."""
+        """Yield verified answer text piece by piece, then the final `Answer`.
+
+        `avoid` (sentences the conversation already quoted) applies to the extractive fallback;
+        the LLM sees the evidence and writes its own follow-up answer."""
         composer = self.composer
         scored = composer.score(query, query_vector, composer.candidates(hits), question)
         best = scored[0].score if scored else 0.0
         if best < composer.threshold:
-            answer = composer.compose(question, query, query_vector, hits, scope)
+            answer = composer.compose(question, query, query_vector, hits, scope, avoid)
             answer.notice, answer.llm = NOT_ASKED, self.name
             yield answer
             return
@@ -98,10 +108,10 @@ class LLMComposer:
                     if piece is not None:
                         yield piece
         except LLMTimeout:
-            yield self._fallback(question, query, query_vector, hits, scope, f"the LLM did not answer within {self.timeout:g} s", verifier)
+            yield self._fallback(question, query, query_vector, hits, scope, f"the LLM did not answer within {self.timeout:g} s", verifier, avoid)
             return
         except LLMError as error:
-            yield self._fallback(question, query, query_vector, hits, scope, str(error), verifier)
+            yield self._fallback(question, query, query_vector, hits, scope, str(error), verifier, avoid)
             return
         for draft in drafts.finish():
             piece = verifier.check(draft)
@@ -109,7 +119,7 @@ class LLMComposer:
                 yield piece
         if not verifier.sentences:
             reason = self._why_nothing(verifier, drafts.text)
-            yield self._fallback(question, query, query_vector, hits, scope, reason, verifier)
+            yield self._fallback(question, query, query_vector, hits, scope, reason, verifier, avoid)
             return
         yield Answer(
             question, verifier.text, False, verifier.citations, query, best,
@@ -127,8 +137,8 @@ class LLMComposer:
             return "the LLM's answer cited no evidence"
         return "no sentence of the LLM's answer is supported by the evidence it cites"
 
-    def _fallback(self, question, query, query_vector, hits, scope, reason: str, verifier: Verifier) -> Answer:
-        answer = self.composer.compose(question, query, query_vector, hits, scope)
+    def _fallback(self, question, query, query_vector, hits, scope, reason: str, verifier: Verifier, avoid=frozenset()) -> Answer:
+        answer = self.composer.compose(question, query, query_vector, hits, scope, avoid)
         answer.mode, answer.llm = "extractive", self.name
         answer.notice = fallback_notice(reason)
         answer.text = f"{answer.notice}\n\n{answer.text}"

@@ -88,6 +88,17 @@ def test_follow_up_questions_use_the_conversation(bot):
     assert_exact(bot, follow_up)
 
 
+def test_a_follow_up_tells_something_new_instead_of_repeating_the_last_answer(bot):
+    conversation = bot.conversation()
+    first = bot.ask("Who met Saudi Arabia's King Salman in Riyadh?", conversation=conversation)
+    assert "John Kerry" in first.citations[0].quote
+    follow_up = bot.ask("What did they reaffirm?", conversation=conversation)
+    assert not follow_up.abstained
+    assert "reaffirmed their commitment to a unified, pluralistic and stable Syria" in follow_up.citations[0].quote
+    assert {(c.doc_id, c.start) for c in follow_up.citations}.isdisjoint((c.doc_id, c.start) for c in first.citations)
+    assert_exact(bot, follow_up)
+
+
 def test_article_lookup_and_to_dict(bot):
     answer = bot.ask("What percentage of Russian strikes hit the FSA?")
     data = answer.to_dict()
