@@ -21,6 +21,7 @@ EXACT_MAX = 32_768  # chunks; below this exact search takes under ~2 ms
 TARGET_RECALL = 0.985  # leave-one-out at build time; 0.97 gave 0.959 on the RealTime QA questions (bench/)
 MIN_NPROBE, MAX_NPROBE = 8, 256
 TUNE_QUERIES = 300
+IVF_CACHED = 1000  # as deep as the comparer's deepest search (assistant.compare.DEEP_K)
 TRAIN_PER_CELL = 48  # faiss wants at least 39 training points per cell
 
 
@@ -136,7 +137,7 @@ class DenseSearcher:
         self.vectors = vectors
         self._matrix: np.ndarray | None = None  # float32, C-contiguous (a view of a memory-mapped file)
         self.exact = describe(index)["type"] == "flat"
-        self._recent: dict[bytes, np.ndarray] = {}
+        self._recent: dict[bytes, np.ndarray | list[int]] = {}  # exact: scores; IVF: the deep result
         self._lock = threading.Lock()
 
     def _scores(self, query: np.ndarray) -> np.ndarray:
@@ -179,6 +180,22 @@ class DenseSearcher:
         return self._search_ivf(query, k, mask)
 
     def _search_ivf(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
+        """IVF search on one thread; unfiltered searches are served from one search IVF_CACHED deep per query
+        (the probed cells are the same for every k, so a shallower search is a prefix of the deep one)."""
+        if mask is None and k <= IVF_CACHED:
+            key = query.tobytes()
+            with self._lock:
+                found = self._recent.get(key)
+            if found is None:
+                found = self._search_ivf_once(query, IVF_CACHED, None)
+                with self._lock:
+                    if len(self._recent) >= 4:
+                        self._recent.pop(next(iter(self._recent)))
+                    self._recent[key] = found
+            return found[:k]
+        return self._search_ivf_once(query, k, mask)
+
+    def _search_ivf_once(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
         import faiss
 
         faiss.omp_set_num_threads(1)

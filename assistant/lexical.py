@@ -105,6 +105,9 @@ class Postings:
         return [self.vocab[t] for t in tokens if t in self.vocab]
 
 
+TOP_CACHED = 1000  # as deep as the comparer's deepest search (assistant.compare.DEEP_K)
+
+
 class BM25Index:
     """A bm25s index over a list of texts; rows match the chunk table."""
 
@@ -114,6 +117,8 @@ class BM25Index:
         self._folder = folder
         self._recent: OrderedDict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
+        self._best_key: int | None = None
+        self._best_positions = self._best_rows = np.zeros(0, dtype=np.int64)
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> "BM25Index":
@@ -170,9 +175,28 @@ class BM25Index:
                 self._recent.popitem(last=False)
         return found
 
+    def _best(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Positions of the TOP_CACHED best of `rows`, best first, computed once per query (see `search`)."""
+        key = id(rows)
+        with self._lock:
+            if self._best_key == key:
+                return self._best_positions
+        k = min(TOP_CACHED, len(rows))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        with self._lock:
+            self._best_key, self._best_positions, self._best_rows = key, top, rows  # rows kept: id() stays unique
+        return top
+
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top-k (row, score) pairs with a positive score, optionally only rows where allowed is True."""
+        """Top-k (row, score) pairs with a positive score, optionally only rows where allowed is True.
+
+        A common word matches most of an archive's chunks: ranking them all takes milliseconds,
+        so an unfiltered search ranks the best TOP_CACHED once and serves every k up to that."""
         rows, scores = self.matches(query)
+        if allowed is None and 0 < k <= TOP_CACHED:
+            top = self._best(rows, scores)[:k]
+            return [(int(rows[i]), float(scores[i])) for i in top if scores[i] > 0]
         if allowed is not None and len(rows):
             keep = allowed[rows]
             rows, scores = rows[keep], scores[keep]

@@ -128,6 +128,13 @@ def test_index_type_follows_collection_size(monkeypatch):
     queries = vectors[rng.choice(len(vectors), 200, replace=False)] + 0.03 * rng.normal(size=(200, 384)).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     assert ann.recall_at_10(index, vectors, queries) >= 0.95
+    # A shallow unfiltered search is served from the cached deep one: the same rows as searching at that depth.
+    searcher = ann.DenseSearcher(index, vectors)
+    for query in queries[:20]:
+        deep = searcher.search(query, 200)
+        for k in (1, 10, 50):
+            _, direct = index.search(query.reshape(1, -1), k)
+            assert searcher.search(query, k) == deep[:k] == [int(i) for i in direct[0]]
 
 
 def test_exact_top_matches_brute_force():
