@@ -36,7 +36,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedding import default_embedder  # noqa: E402
 from assistant.eval_datasets import load_realtimeqa, load_squad  # noqa: E402
 from assistant.eval_questions import load_jsonl  # noqa: E402
 from assistant.evaluation import EvalReport, assistant_for, default_index_dir, evaluate  # noqa: E402
@@ -69,16 +68,15 @@ def run_set(name: str, args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = Path(scratch) / "index" if name == "bundled" else default_index_dir(f"bench-{name}")
         t0 = time.perf_counter()
-        embedder = default_embedder()  # what `newscite` itself uses (NEWSCITE_BACKEND can force one)
 
         def indexing(done: int, total: int) -> None:
             rate = done / max(time.perf_counter() - t0, 1e-9)
             print(f"\r[{name}] embedded {done}/{total} chunks ({rate:.1f}/s)", end="", file=sys.stderr)
 
-        bot = assistant_for(question_set, index_dir, embedder=embedder, progress=indexing)
+        bot = assistant_for(question_set, index_dir, progress=indexing)  # the embedders `newscite` itself uses
         print(file=sys.stderr)
         index_seconds = time.perf_counter() - t0
-        print(f"[{name}] {question_set.description}; index {bot.last_report.summary()}; backend {bot.embedder.backend}", file=sys.stderr)
+        print(f"[{name}] {question_set.description}; index {bot.last_report.summary()}; backends {bot.stats()['backend']} / {bot.stats()['query_backend']}", file=sys.stderr)
         t0 = time.perf_counter()
         report: EvalReport = evaluate(
             bot,
