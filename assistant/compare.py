@@ -173,9 +173,11 @@ class Comparer:
         bounds = np.searchsorted(data.sentences[:, 0], np.arange(len(data.articles) + 1)) if len(data.sentences) else None
         self._sentence_bounds = bounds
         self._chunk_bounds = np.searchsorted(data.chunks[:, 0], np.arange(len(data.articles) + 1))
-        self._docs_of_outlet: dict[str, list[int]] = {}  # casefolded outlet name -> its articles, in index order
-        for doc, article in enumerate(data.articles):
-            self._docs_of_outlet.setdefault(article.outlet_name.casefold(), []).append(doc)
+        codes, outlet_of_doc = data.outlet_codes
+        order = np.argsort(outlet_of_doc, kind="stable")
+        groups = np.split(order, np.searchsorted(outlet_of_doc[order], np.arange(1, len(codes))))
+        # casefolded outlet name -> its articles in index order (outlets in order of first appearance)
+        self._docs_of_outlet: dict[str, list[int]] = {key: groups[code].tolist() for key, code in codes.items()}
         chunks_per_doc = np.diff(self._chunk_bounds)
         self._chunks_of_outlet = {key: int(chunks_per_doc[docs].sum()) for key, docs in self._docs_of_outlet.items()}
         self.deep_search = not data.searcher.exact  # see _search_deep
