@@ -151,18 +151,20 @@ class AnswerComposer:
         in "What did he say about elections?" the focus is elections, and the
         name standing in for "he" is context.
         """
-        rows = [row for row in rows if not asks_a_question(self.data.sentence_text(row))]
+        texts = {row: self.data.sentence_text(row) for row in rows}
+        rows = [row for row in rows if not asks_a_question(texts[row])]
         if not rows:
             return []
         query_terms = frozenset(terms(query))
         cosines = self.vectors.get(rows) @ query_vector
-        sentence_terms = [frozenset(terms(self.data.sentence_text(row))) for row in rows]
+        sentence_terms = [frozenset(terms(texts[row])) for row in rows]
         weights = local_idf(query_terms, sentence_terms)
         own_terms: frozenset[str] = frozenset()
         if question is not None and question != query:
             focus = set(terms(question))
             weights = {t: w * (FOCUS_BOOST if t in focus else 1.0) for t, w in weights.items()}
-            own_terms = frozenset(terms(own_part(query))) if own_part(query) != query else frozenset()
+            own = own_part(query)
+            own_terms = frozenset(terms(own)) if own != query else frozenset()
         own_weights = local_idf(own_terms, sentence_terms) if own_terms else {}
         scored = []
         for row, cosine, these_terms in zip(rows, cosines, sentence_terms):
