@@ -180,9 +180,7 @@ class Comparer:
         self._docs_of_outlet: dict[str, list[int]] = {key: groups[code].tolist() for key, code in codes.items()}
         chunks_per_doc = np.diff(self._chunk_bounds)
         self._chunks_of_outlet = {key: int(chunks_per_doc[docs].sum()) for key, docs in self._docs_of_outlet.items()}
-        self.deep_search = not data.searcher.exact  # see _search_deep
-        self._deep: dict[tuple[str, bytes], tuple[list[int], list[int]]] = {}
-        self._deep_lock = threading.Lock()
+        self.deep_search = not data.searcher.exact  # see _deep_rankings
 
     # --- searching ----------------------------------------------------------------------------------
 
@@ -199,7 +197,7 @@ class Comparer:
                 known.append(Source(key, name, name, list(docs)))
                 continue
             small = len(self.data.articles) <= WIDE_CHUNKS
-            for doc in docs if small else sorted(hit_docs & set(docs)):
+            for doc in docs if small else sorted(d for d in hit_docs if self.data.articles[d].outlet_name == UNKNOWN_OUTLET):
                 doc_id = self.data.articles[doc].doc_id
                 unknown.append(Source(f"doc:{doc_id}", source_label(name, doc_id), name, [doc]))
         return known + unknown
@@ -224,31 +222,23 @@ class Comparer:
         allowed[list(docs)] = True
         return allowed[self.data.chunks[:, 0]] if len(self.data.chunks) else np.zeros(0, dtype=bool)
 
-    def _search(self, query: str, query_vector: np.ndarray, docs: Sequence[int] | None, k: int, deep: bool = True) -> list[int]:
-        """Top k chunks of `docs` (None: all); `deep` lets a large collection answer from one shared deep search."""
-        if deep and docs is not None and self.deep_search:
-            return self._search_deep(query, query_vector, docs, k)
+    def _search(self, query: str, query_vector: np.ndarray, docs: Sequence[int] | None, k: int) -> list[int]:
         mask = self._chunk_mask(docs) if docs is not None else None
         dense = self.retriever.dense(query_vector, max(k, self.retriever.dense_k if docs is None else k * 2), mask)
         lexical = self.retriever.lexical(query, max(k, self.retriever.lexical_k if docs is None else k * 2), mask)
         return [row for row, _ in reciprocal_rank_fusion([dense, lexical])[:k]]
 
-    def _search_deep(self, query: str, query_vector: np.ndarray, docs: Sequence[int], k: int) -> list[int]:
-        """The best chunks of `docs` among the question's DEEP_K nearest by each ranking.
+    def _deep_rankings(self, query: str, query_vector: np.ndarray) -> tuple[list[int], list[int]]:
+        """The question's DEEP_K nearest chunks by each ranking, searched once for every outlet.
 
         In a large collection a filtered search per outlet probes many IVF cells and scans long
-        posting lists (tens of ms for 16 outlets); one deep search is shared by every outlet. An
-        outlet with no chunk that deep counts as silent on the question.
+        posting lists (tens of ms for 16 outlets). An outlet with no chunk this deep counts as
+        silent on the question.
         """
-        key = (query, np.asarray(query_vector, dtype=np.float32).tobytes())
-        with self._deep_lock:
-            deep = self._deep.get(key)
-        if deep is None:
-            deep = (self.retriever.dense(query_vector, DEEP_K, None), self.retriever.lexical(query, DEEP_K, None))
-            with self._deep_lock:
-                if len(self._deep) >= 4:
-                    self._deep.pop(next(iter(self._deep)))
-                self._deep[key] = deep
+        return self.retriever.dense(query_vector, DEEP_K, None), self.retriever.lexical(query, DEEP_K, None)
+
+    def _best_of(self, deep: tuple[list[int], list[int]], docs: Sequence[int], k: int) -> list[int]:
+        """Top k chunks of `docs` among the deep rankings, fused as `_search` fuses its own."""
         wanted = set(docs)
         doc_of_chunk = self.data.chunks[:, 0]
         rankings = [[row for row in ranking if int(doc_of_chunk[row]) in wanted][: k * 2] for ranking in deep]
@@ -320,14 +310,17 @@ class Comparer:
         if outlets:
             wanted = {o.casefold() for o in outlets}
             allowed = sorted(d for key in wanted for d in self._docs_of_outlet.get(key, []))
-        wide = self._search(query, query_vector, allowed, WIDE_CHUNKS, deep=False) if len(self.data.chunks) else []
+        wide = self._search(query, query_vector, allowed, WIDE_CHUNKS) if len(self.data.chunks) else []
         hit_docs = {int(self.data.chunks[row][0]) for row in wide}
         sources = self.sources(outlets, hit_docs)
         chunk_rows = list(wide)
         hit_keys = {self.source_key(doc) for doc in hit_docs}
+        deep = self._deep_rankings(query, query_vector) if self.deep_search and len(self.data.chunks) else None
         for source in sorted(sources, key=lambda s: s.key not in hit_keys)[:MAX_OUTLETS_SEARCHED]:
             if self.chunk_count(source) <= 2 * PER_OUTLET_CHUNKS:  # a short article: read all of it
                 chunk_rows.extend(int(row) for d in source.docs for row in range(self._chunk_bounds[d], self._chunk_bounds[d + 1]))
+            elif deep is not None:
+                chunk_rows.extend(self._best_of(deep, source.docs, PER_OUTLET_CHUNKS))
             else:
                 chunk_rows.extend(self._search(query, query_vector, source.docs, PER_OUTLET_CHUNKS))
         rows = list(dict.fromkeys(self._sentences_of_chunks(dict.fromkeys(chunk_rows))))
