@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from assistant.conversation import own_part
 from assistant.embedding import Embedder
 from assistant.lexical import terms
 from assistant.retrieval import ChunkHit
@@ -90,11 +91,6 @@ class SentenceVectors:
         if not rows:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.vstack([self._cache[row] for row in rows])
-
-
-def own_part(query: str) -> str:
-    """The user's follow-up without the previous question that `Conversation.condense` appended in parentheses."""
-    return query.split(" (", 1)[0] if query.endswith(")") and " (" in query else query
 
 
 def keyword_overlap(query_terms: frozenset[str], sentence_terms: frozenset[str], weights: dict[str, float]) -> float:

@@ -75,7 +75,7 @@ class Conversation:
                 rewritten = pattern.sub(lambda m: _replace(m.group(), referent), rewritten)
         if rewritten != question and not OTHER_REFERENCES.search(rewritten) and not ELLIPTIC_OPENERS.search(rewritten):
             return rewritten
-        return f"{rewritten} ({previous})"
+        return with_context(rewritten, previous)
 
     def quoted(self) -> frozenset[tuple[str, int]]:
         """(doc_id, start) of every sentence quoted so far: a follow-up should tell something new."""
@@ -86,6 +86,16 @@ class Conversation:
 
     def clear(self) -> None:
         self.turns.clear()
+
+
+def with_context(follow_up: str, previous: str) -> str:
+    """A follow-up searched together with the previous question: "and in Aleppo? (Who ...?)"."""
+    return f"{follow_up} ({previous})"
+
+
+def own_part(query: str) -> str:
+    """The user's follow-up without the previous question `with_context` appended."""
+    return query.split(" (", 1)[0] if query.endswith(")") and " (" in query else query
 
 
 def _replace(pronoun: str, referent: str) -> str:
