@@ -12,7 +12,7 @@ from assistant.embedding import Embedder, default_embedder, question_embedder
 from assistant.indexing import IndexReport, ProgressCallback, update_index
 from assistant.llm_call import DEFAULT_TIMEOUT as DEFAULT_LLM_TIMEOUT
 from assistant.retrieval import ChunkHit, HybridRetriever
-from assistant.store import IndexData, IndexSettings, load_index
+from assistant.store import IndexData, IndexSettings, indexed_backend, load_index
 from assistant.types import Answer, Article
 
 
@@ -83,7 +83,7 @@ class Assistant:
     ) -> "Assistant":
         """Load the index in `index_dir`, (re)indexing `articles` first where they changed."""
         paths = [articles] if isinstance(articles, (str, Path)) else list(articles)
-        articles_embedder = embedder or default_embedder()
+        articles_embedder = embedder or default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
         data, report = update_index(index_dir, paths, articles_embedder, rebuild=rebuild, progress=progress)
         assistant = cls(data, index_dir, embedder or question_embedder(data.backend, articles_embedder), **options)
         assistant.last_report = report
@@ -211,6 +211,7 @@ class Assistant:
             "built_at": self.data.built_at,
             "backend": self.data.backend,
             "query_backend": getattr(self.embedder, "query_backend", self.data.backend),
+            "backend_choice": self.data.extra.get("backend_choice"),
             "index_dir": str(self.index_dir),
         }
 

@@ -98,14 +98,35 @@ def index(
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
     from assistant.embedding import default_embedder
     from assistant.indexing import update_index
-    from assistant.store import NewsCiteIndexError
+    from assistant.store import NewsCiteIndexError, indexed_backend
 
     try:
-        _, report = update_index(index_dir, paths, default_embedder(), rebuild=rebuild)
+        embedder = default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
+        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild)
     except NewsCiteIndexError as error:
         _fail(str(error))
     _print_problems(report.problems)
     typer.echo(f"{index_dir}: {report.summary()}")
+
+
+@app.command()
+def stats(
+    index_dir: IndexDir = Path("index"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
+) -> None:
+    """What is indexed, and which embedding backend embedded it on which CPU (with the measured rates)."""
+    from assistant.backend_choice import describe_choice
+
+    bot = open_assistant(index_dir)
+    facts = bot.stats()
+    if as_json:
+        typer.echo(json.dumps(facts, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{facts['index_dir']}: {facts['articles']} articles from {len(facts['outlets'])} outlets, "
+               f"{facts['sentences']} sentences in {facts['chunks']} chunks, built {facts['built_at'] or 'never'}")
+    typer.echo(f"outlets: {', '.join(facts['outlets'])}")
+    typer.echo(describe_choice(facts.get("backend_choice")))
+    typer.echo(f"questions embedded with: {facts['query_backend']}")
 
 
 @app.command()

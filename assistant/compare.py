@@ -589,10 +589,11 @@ def _quotations(text: str) -> tuple[frozenset[str], ...]:
 
 @lru_cache(maxsize=8192)
 def _facts(text: str) -> set[str]:
-    """Figures, months and years a sentence states (the 'fact' two paraphrases must share)."""
+    """Figures, days, months and years a sentence states (the 'fact' two paraphrases must share)."""
     lower = text.lower()
     found = {m.replace(",", "") for m in re.findall(r"\b\d[\d,.]*\b", lower)}
     found |= set(re.findall(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", lower))
+    found |= set(re.findall(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", lower))
     words = {"eighty": "80", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "ninety": "90"}
     found |= {words[w] for w in re.findall(r"\b(" + "|".join(words) + r")\b", lower)}
     return found

@@ -89,9 +89,6 @@ class TorchEmbedder:
         return self.embed([text])[0]
 
 
-# Fastest first, as measured by bench/embedding_backends.py on these machines (README, Speed and scale);
-# torch is the fallback that always loads. NEWSCITE_BACKEND=<name> forces one.
-BACKEND_ORDER = ("openvino-bf16", "onnx-fp32", "torch")
 log = logging.getLogger(__name__)
 
 
@@ -105,20 +102,28 @@ def make_embedder(backend: str) -> Embedder:
 
 
 def default_embedder(prefer: str | None = None) -> Embedder:
-    """The fastest backend that loads here, falling back to torch.
+    """The article embedder for this CPU (assistant/backend_choice.py), falling back to torch.
 
-    `prefer` (an index's recorded backend) is tried first, except torch: the
-    ONNX fp32/bf16 backends give torch's vectors up to rounding, so a
-    torch-built index is searched with a fast backend without loss.
+    `prefer` (an index's recorded backend) is kept when this CPU runs it
+    natively, so one index's vectors come from one backend; a backend this CPU
+    would only emulate (bf16 without native bf16) is never used. The choice
+    and its measured rates ride along as `embedder.choice`, for the manifest.
     """
-    forced = os.environ.get("NEWSCITE_BACKEND")
-    order = [forced] if forced else [prefer] if prefer and prefer != "torch" else []
-    order += [b for b in BACKEND_ORDER if b not in order]
+    from assistant.backend_choice import choose_backend
+
+    choice = choose_backend()
+    order = [choice.backend]
+    if prefer and not choice.forced and (prefer in choice.rates):
+        order.insert(0, prefer)
+    order += [b for b in ("onnx-fp32", "torch") if b not in order]
     for backend in order:
         try:
-            return make_embedder(backend)
+            embedder = make_embedder(backend)
         except Exception as error:  # a missing runtime, a failed export: try the next one
             log.warning("embedding backend %s unavailable (%s); trying the next", backend, error)
+            continue
+        embedder.choice = choice
+        return embedder
     raise RuntimeError("no embedding backend could be loaded")  # unreachable: torch is last
 
 

@@ -98,6 +98,15 @@ def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
     return rows
 
 
+def backend_choice_of(embedder: Embedder) -> dict | None:
+    """How the article backend was chosen (assistant/backend_choice.py), for the manifest; None if unknown."""
+    for candidate in (embedder, getattr(embedder, "inner", None), getattr(embedder, "articles", None)):
+        choice = getattr(candidate, "choice", None)
+        if choice is not None:
+            return {**choice.as_dict(), "backend": candidate.backend}
+    return None
+
+
 def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list[tuple[Article, np.ndarray, np.ndarray, list[str]]], list[Problem]]:
     """Sentences and chunks per article; an article with no sentences is a problem."""
     from llama_index.core.schema import Document
@@ -209,9 +218,11 @@ def update_index(
     started = time.perf_counter()
     with write_lock(index_dir):
         previous: dict[str, ArticleRows] = {}
+        previous_choice: dict | None = None
         if not rebuild:
             try:
-                previous = _rows_from_index(load_index(index_dir, settings))
+                old = load_index(index_dir, settings)
+                previous, previous_choice = _rows_from_index(old), old.extra.get("backend_choice")
             except IndexMissingError:
                 pass
         result = loaded or load_paths(paths)
@@ -277,6 +288,8 @@ def update_index(
 
         ordered = [kept[doc_id] for doc_id in sorted(kept)]
         data = _assemble(ordered, settings, embedder.backend, embedder.dim)
+        choice = backend_choice_of(embedder) if report.sentences_embedded else None
+        data.extra["backend_choice"] = choice or previous_choice
         save_index(data, index_dir)
         report.seconds = time.perf_counter() - started
         return data, report

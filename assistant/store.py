@@ -194,9 +194,19 @@ def load_index(index_dir: str | Path, settings: IndexSettings | None = None) -> 
         vectors=np.load(folder / "vectors.npy", mmap_mode="r"),
         backend=manifest.get("backend", "torch"),
         built_at=manifest.get("built_at", ""),
+        extra={"backend_choice": manifest["backend_choice"]} if manifest.get("backend_choice") else {},
         folder=folder,
         sentence_vectors=QuantizedVectors.load(folder),
     )
+
+
+def indexed_backend(index_dir: str | Path) -> str | None:
+    """The backend the live generation's vectors were embedded with, or None (no index yet)."""
+    folder = current_generation(Path(index_dir))
+    try:
+        return json.loads((folder / "manifest.json").read_text()).get("backend") if folder else None
+    except (OSError, ValueError):
+        return None
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from assistant.backend_choice import describe_choice
 from assistant.composer import answer_text
 from assistant.highlight import Mark, escape, highlight, safe_url
 from assistant.types import Answer, Article, Citation, SourceRef
@@ -242,6 +243,7 @@ def render_collection(stats: dict, articles: Iterable[Article]) -> str:
         f"from {len(per_outlet)} outlet{'' if len(per_outlet) == 1 else 's'}, "
         f"{int(stats.get('sentences', 0))} quotable sentences</p>"
         f'<p class="nc-built">Indexed {built}</p>'
+        f'<p class="nc-backend">{escape(describe_choice(stats.get("backend_choice")))}</p>'
         f'<ul class="nc-outlets">{outlets}</ul>'
         f'<details class="nc-article-list"><summary>Articles</summary><ul>{items}</ul></details>'
         "</div>"

@@ -3,6 +3,7 @@
     python bench/speed.py                       # sizes 1000, 5000 and all (the last takes hours)
     python bench/speed.py --sizes 1000 --no-baseline
     python bench/speed.py --sizes all --reuse-index   # re-measure queries on an index built before
+    python bench/speed.py --quick               # 40 articles, ingest only, every backend (bench/ingest_quick.py)
 
 For each size N the articles are the RealTime QA gold articles plus the first
 N records of news_corpus.jsonl.gz (streamed from ../shared, never copied),
@@ -481,7 +482,15 @@ def main() -> None:
     parser.add_argument("--reuse-index", action="store_true", help="keep an index (and baseline) built by an earlier run; re-measure the rest")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--table", action="store_true", help="only rewrite speed.md from speed.json")
+    parser.add_argument("--quick", action="store_true", help="40-article ingest check against llama-index, in one process (bench/ingest_quick.py)")
+    parser.add_argument("--articles", type=int, default=40, help="articles for --quick")
+    parser.add_argument("--backends", default="default,onnx-int8,onnx-fp32,openvino-fp32", help="backends for --quick")
     args = parser.parse_args()
+    if args.quick:
+        from bench.ingest_quick import run, table
+
+        print(table(run(args.articles, tuple(args.backends.split(",")))))
+        return
     if args.table:
         TABLE.write_text(markdown_table(json.loads(RESULTS.read_text())))
         print(TABLE.read_text())
