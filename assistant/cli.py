@@ -98,12 +98,19 @@ def index(
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
     from assistant.embedding import default_embedder
     from assistant.indexing import update_index
+    from assistant.limits import limits
     from assistant.store import NewsCiteIndexError
 
+    try:
+        limits()  # a size limit set to something that is not a size: say so once, not once per file
+    except ValueError as error:
+        _fail(str(error))
     try:
         _, report = update_index(index_dir, paths, default_embedder(), rebuild=rebuild)
     except NewsCiteIndexError as error:
         _fail(str(error))
+    except OSError as error:  # e.g. the index folder is not writable
+        _fail(f"Cannot write the index in {index_dir}: {error.strerror or error}")
     _print_problems(report.problems)
     typer.echo(f"{index_dir}: {report.summary()}")
 
