@@ -109,7 +109,8 @@ class WebApp:
             turn.error = f"Could not answer: the question is {len(question):,} characters long; at most {MAX_QUESTION_CHARS:,} are accepted."
             yield self.transcript(session), "", session
             return
-        yield self.transcript(session), "", session
+        if self.bot.llm is not None:  # an LLM takes seconds: show the question now (an extractive answer takes ~10 ms,
+            yield self.transcript(session), "", session  # and each extra update costs the server as much again)
         try:  # with an LLM, its verified sentences stream in; the final Answer replaces them
             for item in self.bot.ask_stream(question, outlets=turn.outlets or None, conversation=session.conversation):
                 if isinstance(item, str):
