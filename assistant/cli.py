@@ -89,6 +89,24 @@ def print_answer(answer, as_json: bool = False, text_shown: bool = False) -> Non
         typer.secho(f"  [{number}] {citation.outlet}, {citation.title or 'untitled'}: {where}{extra}{speaker}", dim=True)
 
 
+def progress_lines(every: float = 10.0):
+    """Off a terminal (no progress bar), a line on stderr at most every `every` seconds while embedding,
+    so a long run in a log or CI shows it is alive. None on a terminal: tqdm shows the bar there."""
+    if sys.stderr.isatty():
+        return None
+    import time
+
+    last = [time.monotonic()]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every or done == total:
+            last[0] = now
+            print(f"embedding: {done:,} of {total:,} sentences", file=sys.stderr, flush=True)
+
+    return report
+
+
 @app.command()
 def index(
     paths: Annotated[list[Path], typer.Argument(help="Folders (searched recursively) or files of articles.")],
@@ -106,7 +124,7 @@ def index(
     except ValueError as error:
         _fail(str(error))
     try:
-        _, report = update_index(index_dir, paths, default_embedder(), rebuild=rebuild)
+        _, report = update_index(index_dir, paths, default_embedder(), rebuild=rebuild, progress=progress_lines())
     except NewsCiteIndexError as error:
         _fail(str(error))
     except OSError as error:  # e.g. the index folder is not writable
