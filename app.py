@@ -27,11 +27,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--llm", default=None,
                         help="write answers with this LLM, every sentence verified: ollama:MODEL or openai-like:URL")
     parser.add_argument("--llm-timeout", type=float, default=120.0, help="seconds the LLM gets before an answer falls back")
+    parser.add_argument("--ask-concurrency", type=int, default=8,
+                        help="questions answered at the same time; more wait in line (default: 8)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    from assistant.limits import limits
+
+    try:
+        limits()
+    except ValueError as error:  # a limit set to something that is not a size
+        sys.exit(str(error))
     from assistant.assistant import Assistant
     from assistant.store import NewsCiteIndexError
     from assistant.webapp import build_app, launch
@@ -58,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"skipped {problem}", file=sys.stderr)
     bot.embedder.embed_query("warm up")  # load the model now, not on the first question
     print(f"{len(bot.articles)} articles from {len(bot.outlets())} outlets; {bot.last_report.summary()}", flush=True)
-    launch(build_app(bot, uploads), host=args.host, port=args.port)
+    launch(build_app(bot, uploads, ask_concurrency=max(1, args.ask_concurrency)), host=args.host, port=args.port)
 
 
 if __name__ == "__main__":

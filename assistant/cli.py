@@ -89,6 +89,24 @@ def print_answer(answer, as_json: bool = False, text_shown: bool = False) -> Non
         typer.secho(f"  [{number}] {citation.outlet}, {citation.title or 'untitled'}: {where}{extra}{speaker}", dim=True)
 
 
+def progress_lines(every: float = 10.0):
+    """Off a terminal (no progress bar), a line on stderr at most every `every` seconds while embedding,
+    so a long run in a log or CI shows it is alive. None on a terminal: tqdm shows the bar there."""
+    if sys.stderr.isatty():
+        return None
+    import time
+
+    last = [time.monotonic()]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every or done == total:
+            last[0] = now
+            print(f"embedding: {done:,} of {total:,} sentences", file=sys.stderr, flush=True)
+
+    return report
+
+
 @app.command()
 def index(
     paths: Annotated[list[Path], typer.Argument(help="Folders (searched recursively) or files of articles.")],
@@ -98,13 +116,20 @@ def index(
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
     from assistant.embedding import default_embedder
     from assistant.indexing import update_index
+    from assistant.limits import limits
     from assistant.store import NewsCiteIndexError, indexed_backend
 
     try:
+        limits()  # a size limit set to something that is not a size: say so once, not once per file
+    except ValueError as error:
+        _fail(str(error))
+    try:
         embedder = default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
-        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild)
+        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines())
     except NewsCiteIndexError as error:
         _fail(str(error))
+    except OSError as error:  # e.g. the index folder is not writable
+        _fail(f"Cannot write the index in {index_dir}: {error.strerror or error}")
     _print_problems(report.problems)
     typer.echo(f"{index_dir}: {report.summary()}")
 

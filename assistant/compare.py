@@ -40,7 +40,7 @@ import numpy as np
 from assistant import framing
 from assistant.attribution import Attributor
 from assistant.composer import AnswerComposer, ScoredSentence, answer_text, jaccard, make_citation
-from assistant.conflicts import EVENTS, POLARITY_CLASSES, Finding, Statement, detect
+from assistant.conflicts import EVENTS, POLARITY_CLASSES, Finding, Statement, claims_agree, detect
 from assistant.embedding import Embedder
 from assistant.lexical import terms
 from assistant.retrieval import HybridRetriever, reciprocal_rank_fusion
@@ -392,7 +392,11 @@ class Comparer:
     # --- corroboration ------------------------------------------------------------------------------
 
     def same_statement(self, a: Scored, b: Scored, rare: frozenset[str] = frozenset()) -> bool:
-        """The same quotation, the same sentence, or the same fact in other words."""
+        """The same quotation, the same sentence, or the same fact in other words; never two
+        sentences whose figures, dates or names differ."""
+        return self._alike(a, b, rare) and claims_agree(a.statement, b.statement)
+
+    def _alike(self, a: Scored, b: Scored, rare: frozenset[str]) -> bool:
         quotes_a, quotes_b = _quotations(a.citation.quote), _quotations(b.citation.quote)
         if any(len(x & y) >= SAME_QUOTE_SHARE * min(len(x), len(y)) for x in quotes_a for y in quotes_b if x and y):
             return True

@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from assistant.conflicts import Statement, claims_agree
 from assistant.conversation import own_part
 from assistant.embedding import Embedder
 from assistant.lexical import terms
@@ -173,10 +174,13 @@ class AnswerComposer:
         return sorted(scored, key=lambda s: -s.score)
 
     def same_statement(self, a: ScoredSentence, b: ScoredSentence) -> bool:
-        if jaccard(a.terms, b.terms) >= SAME_STATEMENT_JACCARD:
-            return True
-        va, vb = self.vectors.get([a.row, b.row])
-        return float(va @ vb) >= SAME_STATEMENT_COSINE
+        """Alike in words or meaning, and agreeing on figures, dates and names (assistant.conflicts.claims_agree)."""
+        if jaccard(a.terms, b.terms) < SAME_STATEMENT_JACCARD:
+            va, vb = self.vectors.get([a.row, b.row])
+            if float(va @ vb) < SAME_STATEMENT_COSINE:
+                return False
+        text_a, text_b = self.data.sentence_text(a.row), self.data.sentence_text(b.row)
+        return claims_agree(Statement(text_a, terms=a.terms), Statement(text_b, terms=b.terms))
 
     def compose(
         self,

@@ -870,6 +870,21 @@ def detect(a: Statement, b: Statement, cosine: float | None = None, focus: froze
     return None
 
 
+def claims_agree(a: Statement, b: Statement) -> bool:
+    """Whether two similar sentences may count as one claim ("also reported by"): every figure either
+    states, the other states too (hedges read as ranges: "nearly 250" and 246 agree, 2,500 and 250 do
+    not; "killed 2,500 and injured 9,000" is not "killed 2,500"); their dates and clock times do not
+    differ; neither names another agent for the same act or puts the same quotation in another mouth. Stricter than the absence of a conflict: a
+    sentence with a figure is not corroborated by one without it."""
+    qa, qb = quantities(a.text), quantities(b.text)
+    if not all(any(x.compatible(y) for y in qb) for x in qa) or not all(any(y.compatible(x) for x in qa) for y in qb):
+        return False
+    da, db = _dates(a.text), _dates(b.text)
+    if any(da[kind] and db[kind] and not da[kind] & db[kind] for kind in ("date", "weekday", "clock", "year")):
+        return False
+    return name_conflict(a, b) is None and number_conflict(a, b) is None  # another agent; one quotation, two speakers
+
+
 def detect_all(statements: Iterable[Statement]) -> list[tuple[int, int, Finding]]:
     """Every contradicting pair among the statements, as (i, j, finding) with i < j."""
     items = list(statements)

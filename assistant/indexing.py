@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import numpy as np
 
 from assistant.chunk_vectors import pool_chunks, sentence_weights
 from assistant.embedding import BATCH_SIZE, Embedder
-from assistant.loading import LoadResult, Problem, load_paths
+from assistant.loading import LoadResult, Problem, article_problem, load_paths, unexpected
 from assistant.store import (
     IndexData,
     IndexMissingError,
@@ -77,6 +78,7 @@ def fingerprint(article: Article, settings: IndexSettings) -> str:
     """Changes when the text, the metadata or the chunking settings change."""
     payload = {**article.to_dict(), "settings": settings.as_dict()}
     payload.pop("source", None)
+    payload.pop("record", None)  # where a record stands in its file is not part of the article
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -107,6 +109,28 @@ def backend_choice_of(embedder: Embedder) -> dict | None:
     return None
 
 
+def _owned_ids_only(
+    articles: list[Article], previous: dict[str, ArticleRows], failed_files: set[str], report: IndexReport
+) -> list[Article]:
+    """Articles that may take their doc_id: a doc_id belongs to the file that holds it, so a record in
+    another file (an upload above all) can never replace it while that file is there and was not
+    re-read in this run (a record that moved between two re-read files may move)."""
+    read_now = {os.path.realpath(p) for p in {str(a.path) for a in articles} | failed_files}
+    allowed = []
+    for article in articles:
+        owner = previous.get(article.doc_id)
+        owner_path = owner.article.path if owner else None
+        if owner_path and os.path.realpath(owner_path) not in read_now and Path(owner_path).exists():
+            where = f" {owner.article.record}" if owner.article.record else ""
+            report.problems.append(article_problem(
+                article, f"doc_id {article.doc_id!r} is already used by {owner_path}{where}; not indexed "
+                "(an article can only be replaced from its own file: give this one another id)"
+            ))
+            continue
+        allowed.append(article)
+    return allowed
+
+
 def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list[tuple[Article, np.ndarray, np.ndarray, list[str]]], list[Problem]]:
     """Sentences and chunks per article; an article with no sentences is a problem."""
     from llama_index.core.schema import Document
@@ -116,9 +140,13 @@ def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list
     parser = SentenceChunkParser(max_tokens=settings.max_chunk_tokens)
     done, problems = [], []
     for article in articles:
-        nodes = parser.chunk_document(Document(text=article.text, id_=article.doc_id))
+        try:
+            nodes = parser.chunk_document(Document(text=article.text, id_=article.doc_id))
+        except Exception as error:  # one article never stops the others
+            problems.append(article_problem(article, f"could not be split into sentences ({unexpected(error)})"))
+            continue
         if not nodes:
-            problems.append(Problem(article.path or article.doc_id, "no sentences found (nothing to index)"))
+            problems.append(article_problem(article, "no sentences found (nothing to index)"))
             continue
         sentences, chunks = [], []
         for node in nodes:
@@ -158,6 +186,22 @@ def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | No
             if progress:
                 progress(min(start + len(batch), len(texts)), len(texts))
     return QuantizedVectors.concat(parts, embedder.dim)
+
+
+def _without_unembeddable(segmented: list, embedder: Embedder, report: IndexReport) -> tuple[list, set[str]]:
+    """The segmented articles the model can embed, article by article (only run after a batch failed);
+    each one it cannot is a problem naming its file."""
+    good, dropped = [], set()
+    for item in segmented:
+        article, sentences = item[0], item[1]
+        try:
+            embedder.embed(_sentence_texts(article, sentences))
+        except Exception as error:
+            report.problems.append(article_problem(article, f"could not be embedded ({unexpected(error)})"))
+            dropped.add(article.doc_id)
+        else:
+            good.append(item)
+    return good, dropped
 
 
 def _sentence_texts(article: Article, sentences: np.ndarray) -> list[str]:
@@ -229,8 +273,9 @@ def update_index(
         report = IndexReport(problems=list(result.problems))
         failed_files = {p.path for p in result.problems}
         sources = {str(Path(p)) for p in paths}
+        arrived = _owned_ids_only(result.articles, previous, failed_files, report)
 
-        incoming = {a.doc_id: a for a in result.articles}
+        incoming = {a.doc_id: a for a in arrived}
         kept: dict[str, ArticleRows] = {}
         for doc_id, row in previous.items():
             gone = replace_sources and row.article.source in sources and doc_id not in incoming
@@ -240,7 +285,7 @@ def update_index(
                 kept[doc_id] = row
 
         to_embed: list[tuple[Article, str]] = []
-        for article in result.articles:
+        for article in arrived:
             fp = fingerprint(article, settings)
             old = previous.get(article.doc_id)
             if old is not None and old.fingerprint == fp:
@@ -260,7 +305,16 @@ def update_index(
         backfill = [row for row in kept.values() if row.sentence_vectors is None]
         sentence_texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
         sentence_texts += [t for row in backfill for t in _sentence_texts(row.article, row.sentences)]
-        sentence_vectors, report.sentences_embedded = _embed_unique(sentence_texts, embedder, progress)
+        try:
+            sentence_vectors, report.sentences_embedded = _embed_unique(sentence_texts, embedder, progress)
+        except Exception:  # one article the model cannot take: report it, keep its old version, embed the rest
+            segmented, dropped = _without_unembeddable(segmented, embedder, report)
+            if not dropped:
+                raise
+            kept.update((doc_id, previous[doc_id]) for doc_id in dropped if doc_id in previous)
+            sentence_texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
+            sentence_texts += [t for row in backfill for t in _sentence_texts(row.article, row.sentences)]
+            sentence_vectors, report.sentences_embedded = _embed_unique(sentence_texts, embedder, progress)
         firsts, base = [], 0
         for _, sentences, chunks, _ in segmented:
             firsts.append(chunks[:, 0] + base)

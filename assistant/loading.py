@@ -1,9 +1,11 @@
 """Load articles from files and folders: text, Markdown, HTML, JSON, JSONL, CSV.
 
-Each bad file or record becomes a `Problem` naming the file and the reason;
-loading goes on with the rest. Plain files take their metadata from an
-optional `sources.json` manifest beside them (keyed by file name), else from
-what the text itself states.
+Each bad file or record becomes a `Problem` naming the file (and line or
+row) and the reason; loading goes on with the rest, whatever the file does
+(nesting 100,000 deep, unpaired surrogates, sizes over the limits of
+`assistant.limits`, symbolic links out of the folder). Plain files take their
+metadata from an optional `sources.json` manifest beside them (keyed by file
+name), else from what the text itself states.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from assistant.cleaning import guess_title
+from assistant.limits import limits, megabytes
 from assistant.outlets import infer_outlet
 from assistant.types import Article
 
@@ -59,11 +62,19 @@ class LoadResult:
         self.problems.extend(other.problems)
 
 
+def article_problem(article: Article, reason: str) -> Problem:
+    """A problem with `article`, named by its file and (for a record) its line or row."""
+    return Problem(str(article.path or article.doc_id), reason, article.record)
+
+
 class BadInput(ValueError):
     """A file or record that cannot become an article."""
 
 
 def _read_text(path: Path) -> str:
+    size, limit = path.stat().st_size, limits().max_file_bytes
+    if size > limit:
+        raise BadInput(f"file is {megabytes(size)}, over the {megabytes(limit)} limit for one file (NEWSCITE_MAX_FILE_MB)")
     data = path.read_bytes()
     if not data.strip():
         raise BadInput("empty file")
@@ -73,6 +84,33 @@ def _read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise BadInput(f"not UTF-8 text (undecodable byte at position {error.start})") from None
+
+
+def _checked(article: Article) -> Article:
+    """Refuse what would break later: text over the size limit, unpaired surrogates (not encodable text)."""
+    limit = limits().max_article_chars
+    if len(article.text) > limit:
+        raise BadInput(
+            f"article text is {len(article.text):,} characters, over the {limit:,} limit for one article "
+            "(NEWSCITE_MAX_ARTICLE_CHARS)"
+        )
+    for name, value in article.to_dict().items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                character = value[error.start]
+                raise BadInput(
+                    f"'{name}' is not valid Unicode text (unpaired surrogate \\u{ord(character):04x} at character {error.start})"
+                ) from None
+    return article
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise BadInput("JSON nested too deeply to be an article") from None
 
 
 def _pick(record: dict[str, Any], name: str) -> Any:
@@ -87,7 +125,7 @@ def _as_text(value: Any) -> str | None:
     return None if value is None else str(value).strip() or None
 
 
-def article_from_record(record: Any, doc_id: str, path: Path) -> Article:
+def article_from_record(record: Any, doc_id: str, path: Path, where: str | None = None) -> Article:
     """Build an article from a JSON/CSV record with the documented fields."""
     if not isinstance(record, dict):
         raise BadInput(f"expected an object with a 'text' field, got {type(record).__name__}")
@@ -99,7 +137,7 @@ def article_from_record(record: Any, doc_id: str, path: Path) -> Article:
     outlet_source = "field" if outlet else None
     if not outlet:
         outlet, outlet_source = infer_outlet(text, url)
-    return Article(
+    return _checked(Article(
         doc_id=str(_pick(record, "doc_id") or doc_id),
         text=text,
         title=_as_text(_pick(record, "title")) or guess_title(text),
@@ -108,7 +146,8 @@ def article_from_record(record: Any, doc_id: str, path: Path) -> Article:
         published=_as_text(_pick(record, "published")),
         path=str(path),
         outlet_source=outlet_source,
-    )
+        record=where,
+    ))
 
 
 def _records(path: Path) -> Iterator[tuple[str, Any]]:
@@ -119,12 +158,14 @@ def _records(path: Path) -> Iterator[tuple[str, Any]]:
             if not line.strip():
                 continue
             try:
-                yield f"line {number}", json.loads(line)
+                yield f"line {number}", _json(line)
             except json.JSONDecodeError as error:
                 yield f"line {number}", BadInput(f"malformed JSON ({error.msg})")
+            except BadInput as error:
+                yield f"line {number}", error
     elif path.suffix == ".json":
         try:
-            data = json.loads(text)
+            data = _json(text)
         except json.JSONDecodeError as error:
             raise BadInput(f"malformed JSON ({error.msg} at line {error.lineno})") from None
         items = data if isinstance(data, list) else [data]
@@ -151,10 +192,20 @@ def load_record_file(path: Path) -> LoadResult:
             result.problems.append(Problem(str(path), str(record), where))
             continue
         try:
-            result.articles.append(article_from_record(record, f"{path.stem}-{number}", path))
+            article = article_from_record(record, f"{path.stem}-{number}", path, where)
         except BadInput as error:
             result.problems.append(Problem(str(path), str(error), where))
+        except Exception as error:  # one record never stops the others
+            result.problems.append(Problem(str(path), f"could not be read ({unexpected(error)})", where))
+        else:
+            result.articles.append(article)
     return result
+
+
+def unexpected(error: BaseException) -> str:
+    """An unforeseen failure in words: its kind and message, briefly (never a traceback)."""
+    message = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return f"{type(error).__name__}{': ' + message if message else ''}"
 
 
 def load_html_file(path: Path) -> Article:
@@ -162,6 +213,11 @@ def load_html_file(path: Path) -> Article:
     import trafilatura
 
     html = _read_text(path)
+    if len(html) > 10 * limits().max_article_chars:
+        raise BadInput(
+            f"web page is {len(html):,} characters, over 10x the {limits().max_article_chars:,}-character article limit "
+            "(NEWSCITE_MAX_ARTICLE_CHARS)"
+        )
     document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     data = document.as_dict() if hasattr(document, "as_dict") else (document or {})
     text = (data.get("text") or "").strip()
@@ -169,7 +225,7 @@ def load_html_file(path: Path) -> Article:
         raise BadInput("no article text found in the HTML")
     url = data.get("url")
     outlet, outlet_source = (data.get("sitename"), "html") if data.get("sitename") else infer_outlet(text, url)
-    return Article(
+    return _checked(Article(
         doc_id=path.stem,
         text=text,
         title=data.get("title"),
@@ -178,17 +234,18 @@ def load_html_file(path: Path) -> Article:
         published=data.get("date"),
         path=str(path),
         outlet_source=outlet_source,
-    )
+    ))
 
 
 def load_text_file(path: Path, meta: dict[str, Any]) -> Article:
     text = _read_text(path)
+    _checked(Article(doc_id=path.stem, text=text))  # refuse an oversized text before looking for its outlet
     url = meta.get("url")
     if meta.get("outlet"):
         outlet, outlet_source = meta["outlet"], "manifest"
     else:
         outlet, outlet_source = infer_outlet(text, url)
-    return Article(
+    return _checked(Article(
         doc_id=path.stem,
         text=text,
         title=meta.get("title") or guess_title(text),
@@ -197,7 +254,7 @@ def load_text_file(path: Path, meta: dict[str, Any]) -> Article:
         published=meta.get("published"),
         path=str(path),
         outlet_source=outlet_source,
-    )
+    ))
 
 
 def read_manifest(folder: Path) -> tuple[dict[str, dict[str, Any]], Problem | None]:
@@ -233,14 +290,23 @@ def load_file(path: Path, manifest: dict[str, dict[str, Any]] | None = None) -> 
         result.problems.append(Problem(str(path), str(error)))
     except OSError as error:
         result.problems.append(Problem(str(path), f"cannot read ({error.strerror or error})"))
+    except Exception as error:  # RecursionError, MemoryError-free surprises of a library: one file never stops the rest
+        result.problems.append(Problem(str(path), f"could not be read ({unexpected(error)})"))
     return result
 
 
-def _files_under(folder: Path) -> Iterable[Path]:
+def _files_under(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """Supported files under `folder`; a symbolic link that leads out of it is a problem, never read."""
+    root = folder.resolve()
+    files, problems = [], []
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != MANIFEST_NAME and not path.name.startswith("."):
-            if path.suffix.lower() in SUPPORTED:
-                yield path
+        if path.name == MANIFEST_NAME or path.name.startswith(".") or path.suffix.lower() not in SUPPORTED:
+            continue
+        if not path.resolve().is_relative_to(root):
+            problems.append(Problem(str(path), "symbolic link to a file outside the articles folder; not followed"))
+        elif path.is_file():
+            files.append(path)
+    return files, problems
 
 
 def load_path(path: str | Path) -> LoadResult:
@@ -249,7 +315,8 @@ def load_path(path: str | Path) -> LoadResult:
     result = LoadResult()
     if root.is_dir():
         manifests: dict[Path, dict[str, dict[str, Any]]] = {}
-        for file in _files_under(root):
+        files, result.problems = _files_under(root)
+        for file in files:
             if file.parent not in manifests:
                 manifests[file.parent], problem = read_manifest(file.parent)
                 result.problems.extend([problem] if problem else [])
@@ -268,8 +335,10 @@ def _drop_duplicate_ids(result: LoadResult) -> LoadResult:
     unique = LoadResult(problems=result.problems)
     for article in result.articles:
         if article.doc_id in seen:
+            first = seen[article.doc_id]
+            where = f" {first.record}" if first.record else ""
             unique.problems.append(
-                Problem(str(article.path), f"duplicate doc_id {article.doc_id!r} (also {seen[article.doc_id].path}); skipped")
+                article_problem(article, f"doc_id {article.doc_id!r} is already used by {first.path}{where}; skipped")
             )
             continue
         seen[article.doc_id] = article

@@ -2,6 +2,7 @@
 
 Layout of an index folder::
 
+    .newscite-index      marker: this folder is a NewsCite index (written at the first build)
     CURRENT              name of the live generation (replaced atomically)
     gen-<id>/            one complete, immutable build
         manifest.json    model, dimension, chunking, schema, article fingerprints
@@ -18,6 +19,11 @@ Layout of an index folder::
 
 A build writes a new generation and only then points CURRENT at it, so an
 interrupted build leaves the previous index usable.
+
+The folder is NewsCite's own: a build refuses a non-empty folder that holds
+no NewsCite marker or index, and cleanup deletes only generations (and
+staging folders) that carry NewsCite's generation marker, never a folder
+that merely looks like one (`gen-2023-photos/`, `thesis.tmp/`).
 """
 
 from __future__ import annotations
@@ -25,13 +31,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -44,6 +52,10 @@ from assistant.vector_codec import QuantizedVectors
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
+FOLDER_MARKER = ".newscite-index"  # in the index folder: NewsCite made it and may write here
+GENERATION_MARKER = ".newscite-generation"  # in each generation and staging folder NewsCite writes
+# Generations built before the generation marker existed: the exact name save_index gives them.
+LEGACY_GENERATION = re.compile(r"gen-\d{8}T\d{6}-\d+-\d+")
 
 
 class NewsCiteIndexError(RuntimeError):
@@ -56,6 +68,10 @@ class IndexMismatchError(NewsCiteIndexError):
 
 class IndexMissingError(NewsCiteIndexError):
     """No index has been built in this folder yet."""
+
+
+class IndexFolderError(NewsCiteIndexError):
+    """The index folder is not NewsCite's to write: a file, or a non-empty folder of something else."""
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -178,6 +194,8 @@ def load_index(index_dir: str | Path, settings: IndexSettings | None = None) -> 
     """Open the live generation; refuse one built with another model or schema."""
     index_dir = Path(index_dir)
     settings = settings or IndexSettings()
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexFolderError(f"{index_dir} is a file, not a folder: pass --index-dir the folder of an index.")
     folder = current_generation(index_dir)
     if folder is None:
         raise IndexMissingError(f"No index in {index_dir}. Build one with: newscite index ARTICLES --index-dir {index_dir}")
@@ -209,12 +227,49 @@ def indexed_backend(index_dir: str | Path) -> str | None:
         return None
 
 
-@contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """One writer at a time per index folder (the web app and the CLI may overlap)."""
+def waiting_message(index_dir: Path) -> str:
+    return f"Another NewsCite process is writing the index in {index_dir}; waiting for it to finish..."
+
+
+def _say_waiting(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def claim_folder(index_dir: Path) -> None:
+    """Make `index_dir` NewsCite's, or refuse: it must be new, empty, or already a NewsCite index."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexFolderError(f"{index_dir} is a file, not a folder: pass --index-dir a folder for the index.")
+    if index_dir.is_dir() and not is_newscite_folder(index_dir):
+        if any(path.name != ".lock" for path in index_dir.iterdir()):
+            raise IndexFolderError(
+                f"{index_dir} is not empty and holds no NewsCite index; NewsCite will not build in it "
+                f"(it deletes old builds in its index folder). Choose a new or empty folder for --index-dir."
+            )
     index_dir.mkdir(parents=True, exist_ok=True)
+    marker = index_dir / FOLDER_MARKER
+    if not marker.exists():
+        marker.write_text(json.dumps({"made_by": "NewsCite", "what": "index folder"}) + "\n")
+
+
+def is_newscite_folder(index_dir: Path) -> bool:
+    """Marked by NewsCite, or an index built before the marker existed (CURRENT names a generation of ours)."""
+    if (index_dir / FOLDER_MARKER).is_file():
+        return True
+    folder = current_generation(index_dir)
+    return folder is not None and _is_generation(folder)
+
+
+@contextmanager
+def write_lock(index_dir: Path, on_wait: Callable[[str], None] = _say_waiting) -> Iterator[None]:
+    """One writer at a time per index folder (the web app and the CLI may overlap); a writer that
+    has to wait says so (`on_wait`), instead of hanging silently."""
+    claim_folder(index_dir)
     with open(index_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(waiting_message(index_dir))
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -231,6 +286,7 @@ def save_index(data: IndexData, index_dir: str | Path) -> Path:
     staging = index_dir / f".{name}.tmp"
     staging.mkdir()
     try:
+        (staging / GENERATION_MARKER).write_text(name + "\n")
         save_articles(data.articles, staging)
         np.save(staging / "sentences.npy", data.sentences)
         np.save(staging / "chunks.npy", data.chunks)
@@ -256,10 +312,24 @@ def save_index(data: IndexData, index_dir: str | Path) -> Path:
 
 
 def remove_stale_generations(index_dir: Path, keep: str) -> None:
-    """Delete old generations and leftovers of interrupted builds."""
+    """Delete old generations and leftovers of interrupted builds: only folders NewsCite marked as its own."""
     for path in index_dir.iterdir():
-        if path.is_dir() and path.name != keep and (path.name.startswith("gen-") or path.name.endswith(".tmp")):
+        if path.name != keep and not path.is_symlink() and path.is_dir() and _is_generation(path):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _is_generation(path: Path) -> bool:
+    """A generation or staging folder NewsCite wrote: it carries the marker, or (built before the
+    marker existed) has the exact generation name and a NewsCite manifest."""
+    if (path / GENERATION_MARKER).is_file():
+        return True
+    if not LEGACY_GENERATION.fullmatch(path.name):
+        return False
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and {"schema_version", "model", "articles"} <= manifest.keys()
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -25,6 +25,7 @@ class Article:
     path: str | None = None
     outlet_source: str | None = None  # manifest, field, masthead, url or None
     source: str | None = None  # the folder or file it was indexed from
+    record: str | None = None  # where a JSON/JSONL/CSV record stands in its file: "line 3", "row 7"
 
     @property
     def outlet_name(self) -> str:

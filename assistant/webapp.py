@@ -5,6 +5,11 @@ The layout and the event wiring live here; the HTML of every panel comes from
 plus a few lines in `build_app`. Each browser session has its own
 `ChatSession` (the turns shown and the `Conversation` that makes follow-up
 questions work); the `Assistant` is shared.
+
+Questions are answered in parallel (`Assistant.ask` is thread-safe), at most
+`ask_concurrency` at a time; uploads are serialised (one indexing run at a
+time). Every handler checks its payload (anyone can post to the event API,
+not only the page) and answers with a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no phoning home
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import gradio as gr
 
 from assistant.assistant import Assistant
 from assistant.compare_web import COMPARE_CSS, COMPARE_PLACEHOLDER
 from assistant.conversation import Conversation
+from assistant.limits import limits
 from assistant.loading import SUPPORTED
 from assistant.uploads import UploadOutcome, add_uploads
 from assistant.highlight import escape
@@ -64,6 +71,9 @@ watch('value', reveal);
 reveal();
 """
 
+MAX_QUESTION_CHARS = 2_000  # a question, not an article: longer ones are refused with a message
+DEFAULT_ASK_CONCURRENCY = 8  # questions answered at once; more only queue for the same two cores
+
 COLLECTION_LOADING = '<div class="nc-collection"><p>Loading the collection…</p></div>'
 
 _views = itertools.count(1)
@@ -88,14 +98,19 @@ class WebApp:
 
     def ask(self, question: str, outlets: list[str] | None, session: ChatSession | None) -> Iterator[tuple]:
         """Show the question at once, then its answer (a generator, so answers can stream later)."""
-        session = session or ChatSession()
-        question = (question or "").strip()
+        session = session if isinstance(session, ChatSession) else ChatSession()
+        question = (question if isinstance(question, str) else "").strip()
         if not question:
             yield self.transcript(session), "", session
             return
-        turn = Turn(question, list(outlets or []))
+        turn = Turn(question[:MAX_QUESTION_CHARS], outlet_list(outlets))
         session.turns.append(turn)
-        yield self.transcript(session), "", session
+        if len(question) > MAX_QUESTION_CHARS:
+            turn.error = f"Could not answer: the question is {len(question):,} characters long; at most {MAX_QUESTION_CHARS:,} are accepted."
+            yield self.transcript(session), "", session
+            return
+        if self.bot.llm is not None:  # an LLM takes seconds: show the question now (an extractive answer takes ~10 ms,
+            yield self.transcript(session), "", session  # and each extra update costs the server as much again)
         try:  # with an LLM, its verified sentences stream in; the final Answer replaces them
             for item in self.bot.ask_stream(question, outlets=turn.outlets or None, conversation=session.conversation):
                 if isinstance(item, str):
@@ -111,7 +126,12 @@ class WebApp:
         """The who-says-what panel for the question typed, or else the last one asked."""
         from assistant.compare_web import compare_panel
 
-        return compare_panel(self.bot, question, outlets, session.turns if session else [])
+        question = (question if isinstance(question, str) else "")[:MAX_QUESTION_CHARS]
+        turns = session.turns if isinstance(session, ChatSession) else []
+        try:
+            return compare_panel(self.bot, question, outlet_list(outlets), turns)
+        except Exception as error:  # shown in the panel rather than as a broken page
+            return render_source_message(f"Could not compare: {error}")
 
     def new_conversation(self) -> tuple:
         session = ChatSession()
@@ -124,15 +144,17 @@ class WebApp:
 
     def open_source(self, event: gr.EventData) -> str:
         """The clicked article, with the clicked quote highlighted."""
-        doc_id = str(getattr(event, "doc", ""))  # the data sent by CLICK_JS's trigger('select', ...)
+        doc_id = getattr(event, "doc", None)  # the data sent by CLICK_JS's trigger('select', ...)
+        if not isinstance(doc_id, str) or not doc_id or len(doc_id) > 1_000:
+            return render_source_message("Click a quote or an article to see it here.")
         try:
             article = self.bot.article(doc_id)
         except KeyError:
             return render_source_message(f"The article {doc_id!r} is no longer in the index.")
-        start, end = getattr(event, "start", None), getattr(event, "end", None)
-        if isinstance(start, (int, float)) and isinstance(end, (int, float)):
-            return render_source(article, int(start), int(end), next(_views))
-        return render_source(article, view=next(_views))
+        span = quote_span(getattr(event, "start", None), getattr(event, "end", None), len(article.text))
+        if span is None:
+            return render_source(article, view=next(_views))
+        return render_source(article, span[0], span[1], next(_views))
 
     # --- the collection -----------------------------------------------------------
 
@@ -149,7 +171,7 @@ class WebApp:
 
     def upload(self, files: list[str] | None, selected: list[str] | None, progress=gr.Progress()) -> tuple:
         """Index uploaded files with progress; a bad file is named and changes nothing."""
-        paths = [str(f) for f in (files or [])]
+        paths = [str(f) for f in (files or []) if isinstance(f, (str, Path))] if isinstance(files, list) else []
         if not paths:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         progress(0, desc=f"Reading and splitting {len(paths)} file(s)")
@@ -161,7 +183,39 @@ class WebApp:
             outcome = add_uploads(self.bot, paths, self.uploads_dir, progress=embedded)
         except Exception as error:  # e.g. the index folder is not writable: the old index stays live
             outcome = UploadOutcome(problems=[f"Indexing failed, the collection is unchanged: {error}"])
+        finally:
+            remove_temporary_copies(paths)
+        selected = outlet_list(selected)
         return render_upload(outcome, len(self.bot.articles)), None, self.collection(), self.outlet_choices(selected)
+
+
+def outlet_list(outlets: Any) -> list[str]:
+    """The outlets a payload names: a list of names, anything else means none."""
+    if not isinstance(outlets, (list, tuple)):
+        return []
+    return [o for o in outlets if isinstance(o, str) and o.strip()][:100]
+
+
+def quote_span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
+    """A clicked quote's [start, end) when the payload gives a sensible one inside the article, else None."""
+    if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, (int, float)) or not isinstance(end, (int, float)):
+        return None
+    if not (math.isfinite(start) and math.isfinite(end)) or start != int(start) or end != int(end):
+        return None
+    start, end = int(start), int(end)
+    return (start, end) if 0 <= start < end <= length else None
+
+
+def remove_temporary_copies(paths: list[str]) -> None:
+    """Delete Gradio's temporary copies of uploaded files (kept or not, they are of no further use);
+    files anywhere else are never touched."""
+    cache = Path(gr.utils.get_upload_folder()).resolve()
+    for name in paths:
+        path = Path(name).resolve()
+        if path.is_relative_to(cache) and path != cache and path.is_file():
+            path.unlink(missing_ok=True)
+            if path.parent != cache and not any(path.parent.iterdir()):
+                path.parent.rmdir()
 
 
 def render_upload(outcome: UploadOutcome, total: int) -> str:
@@ -188,8 +242,9 @@ UPLOAD_CSS = """
 """
 
 
-def build_app(bot: Assistant, uploads_dir: str | Path) -> gr.Blocks:
-    """The page, wired to `bot`; uploads are kept in `uploads_dir`."""
+def build_app(bot: Assistant, uploads_dir: str | Path, ask_concurrency: int = DEFAULT_ASK_CONCURRENCY) -> gr.Blocks:
+    """The page, wired to `bot`; uploads are kept in `uploads_dir`; at most `ask_concurrency` questions
+    (and as many source views and comparisons) are worked on at once, uploads one at a time."""
     app = WebApp(bot, uploads_dir)
     with gr.Blocks(title="NewsCite", fill_width=True) as demo:
         session = gr.State(None)
@@ -244,19 +299,26 @@ def build_app(bot: Assistant, uploads_dir: str | Path) -> gr.Blocks:
                 gr.Markdown("### Who says what")
                 comparison = gr.HTML(COMPARE_PLACEHOLDER, elem_id="nc-compare", js_on_load=CLICK_JS, apply_default_css=False)
 
-        asked = dict(fn=app.ask, inputs=[question, outlets, session], outputs=[transcript, question, session])
+        asked = dict(
+            fn=app.ask, inputs=[question, outlets, session], outputs=[transcript, question, session],
+            concurrency_limit=ask_concurrency, concurrency_id="ask",
+        )
         question.submit(**asked)
         ask.click(**asked)
         clear.click(app.new_conversation, outputs=[transcript, source, session])
-        transcript.select(app.open_source, outputs=source)
-        who.click(app.compare, inputs=[question, outlets, session], outputs=comparison)
-        comparison.select(app.open_source, outputs=source)
-        collection.select(app.open_source, outputs=source)
+        shown = dict(fn=app.open_source, outputs=source, concurrency_limit=ask_concurrency, concurrency_id="source")
+        transcript.select(**shown)
+        who.click(app.compare, inputs=[question, outlets, session], outputs=comparison,
+                  concurrency_limit=ask_concurrency, concurrency_id="compare")
+        comparison.select(**shown)
+        collection.select(**shown)
         files.upload(
             app.upload,
             inputs=[files, outlets],
             outputs=[upload_status, files, collection, outlets],
             show_progress_on=[upload_status],
+            concurrency_limit=1,  # one indexing run at a time
+            concurrency_id="upload",
         )
         demo.load(app.refresh, inputs=[outlets], outputs=[collection, outlets])
     return demo
@@ -271,6 +333,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, **options
     demo.queue().launch(
         server_name=host,
         server_port=port,
+        max_file_size=limits().max_upload_bytes,  # refused by Gradio while uploading, before anything is kept
         css=CSS + UPLOAD_CSS + COMPARE_CSS,
         theme=theme,
         show_error=True,

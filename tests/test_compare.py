@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -13,8 +14,10 @@ from tests.conftest import BUNDLED, ROOT
 QUESTIONS = [json.loads(line) for line in (ROOT / "data" / "questions.jsonl").read_text().splitlines() if line.strip()]
 CONFLICT = [q for q in QUESTIONS if q["type"] == "conflict"]
 MULTI = [q for q in QUESTIONS if q["type"] == "multi-outlet"]
-# Facts that the outlets state in (nearly) the same words: their counts must be exact.
-VERBATIM = {"multi-02", "multi-03", "multi-05", "compare-multi-01"}
+# Facts that the outlets state in (nearly) the same words: their counts must be exact. (multi-02's
+# 250,000 is also in TRT World, but blamed "mainly [on the] Bashar al Assad regime" rather than on
+# "militancy": names differ, so it is not the same claim, issue 12.)
+VERBATIM = {"multi-03", "multi-05", "compare-multi-01"}
 
 
 def exact(bot, citation) -> bool:
@@ -182,3 +185,56 @@ def test_syndicated_copies_count_once_and_the_answer_says_so(wire_bot):
     for conflict in wire_bot.compare("Did the Free Syrian Army reject Russia's offer of help?").conflicts:
         sides = [set(side.outlets) for side in conflict.sides]
         assert not any("TRT World" in a and "Daily Sabah" in b for a in sides for b in sides if a is not b)
+
+
+# --- issue 12: "also reported by" only when figures, dates and names agree --------------------------------
+
+QUAKE = {
+    "reuters.txt": ("Reuters", "Quake in Van province", "An earthquake in Van province killed 2,500 people on Sunday, officials said. Rescue teams from Ankara arrived on Monday."),
+    "sbs.txt": ("SBS News", "Van earthquake", "An earthquake in Van province killed 250 people on Sunday, officials said. Aid convoys were sent from Istanbul."),
+}
+TOLLS = [(120, 40), (300, 90), (450, 700), (610, 55), (75, 800), (980, 1300)]
+
+
+@pytest.fixture(scope="module")
+def quake_bot(embedder, tmp_path_factory):
+    from assistant import Assistant
+
+    folder = tmp_path_factory.mktemp("quake")
+    manifest = {}
+    articles = dict(QUAKE)
+    for number, (killed, injured) in enumerate(TOLLS):  # one sentence with two figures, echoed with other figures
+        articles[f"local{number}.txt"] = (
+            f"Local Paper {number}", "Quake toll",
+            f"The earthquake in Van province killed {killed} people and injured {injured}, the governor said on Sunday. "
+            "Schools stayed closed.",
+        )
+    articles["twofigures.txt"] = (
+        "Daily Wire", "Quake toll", "The earthquake in Van province killed 2,500 people and injured 9,000, the governor said on Sunday. Schools stayed closed."
+    )
+    for name, (outlet, title, text) in articles.items():
+        (folder / name).write_text(text)
+        manifest[name] = {"outlet": outlet, "title": title}
+    (folder / "sources.json").write_text(json.dumps(manifest))
+    return Assistant.from_directory(folder, index_dir=tmp_path_factory.mktemp("quake_index"), embedder=embedder)
+
+
+def test_case_5_different_figures_are_a_disagreement_never_also_reported(quake_bot):
+    answer = quake_bot.ask("How many people did the earthquake in Van province kill?")
+    assert answer.conflicts, answer.text
+    for citation in answer.citations:
+        figures = set(re.findall(r"\d[\d,]*", citation.quote))
+        for ref in citation.also_in:
+            assert set(re.findall(r"\d[\d,]*", ref.quote)) == figures, (citation.quote, ref.quote)
+    assert "also reported by SBS News" not in answer.text and "(also reported by Reuters" not in answer.text
+    comparison = quake_bot.compare("How many people did the earthquake in Van province kill?")
+    for group in comparison.statements:
+        assert len({frozenset(re.findall(r"\d[\d,]*", c.quote)) for c in group.citations}) == 1, [c.quote for c in group.citations]
+
+
+def test_case_5_a_sentence_with_two_figures_is_not_corroborated_by_other_figures(quake_bot):
+    answer = quake_bot.ask("How many people were killed and injured in the Van earthquake, according to the governor?")
+    for citation in answer.citations:
+        assert all(re.findall(r"\d[\d,]*", ref.quote) == re.findall(r"\d[\d,]*", citation.quote) for ref in citation.also_in)
+    two = next(c for c in answer.citations if c.doc_id == "twofigures")
+    assert two.also_in == [] and "also reported" not in answer.text

@@ -171,3 +171,32 @@ def test_corpus_pairs_are_exact_slices_of_the_shared_datasets():
         assert texts[key][side["start"] : side["end"]] == side["text"], key
         checked += 1
     assert checked >= 1400
+
+
+@pytest.mark.parametrize(
+    "a, b, agree",
+    [
+        ("An earthquake killed 2,500 people in Van.", "An earthquake killed 250 people in Van.", False),
+        ("An earthquake killed 2,500 people in Van.", "An earthquake killed about 2,500 people in Van.", True),
+        ("Nearly 250 people died in the fire.", "246 people died in the fire.", True),
+        ("The quake killed 2,500 people and injured 9,000.", "The quake killed 1,200 people and injured 4,000.", False),
+        ("An earthquake killed 2,500 people in Van.", "An earthquake killed many people in Van.", False),
+        ("The talks will start on March 3.", "The talks will start on March 5.", False),
+        ("The talks will start on Monday.", "The talks will start on Monday, officials said.", True),
+        ("More than 250,000 people have been killed by militancy in Syria.", "More than 250,000 people were killed, mainly by the Assad regime.", False),
+        ("The ministry said the bridge will reopen.", "The ministry said the bridge will reopen soon.", True),
+    ],
+)
+def test_case_5_claims_agree_only_when_figures_dates_and_names_do(a, b, agree):
+    from assistant.conflicts import claims_agree
+
+    assert claims_agree(Statement(a), Statement(b)) is agree
+    assert claims_agree(Statement(b), Statement(a)) is agree
+
+
+def test_the_same_quotation_in_two_mouths_is_not_one_claim():
+    from assistant.conflicts import claims_agree
+
+    said = '"We will not leave the city under any circumstances," she said.'
+    assert not claims_agree(Statement(said, speaker="Anna Petrova"), Statement(said, speaker="Igor Sokolov"))
+    assert claims_agree(Statement(said, speaker="Anna Petrova"), Statement(said, speaker="Petrova"))

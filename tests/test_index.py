@@ -12,7 +12,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.indexing import update_index
-from assistant.store import IndexMismatchError, current_generation, load_index
+from assistant.store import GENERATION_MARKER, IndexMismatchError, current_generation, load_index
 from tests.conftest import BUNDLED, ROOT
 
 
@@ -155,6 +155,7 @@ def test_an_interrupted_build_leaves_the_previous_index_usable(articles, tmp_pat
 
     # A crash after staging files were written (killed process) leaves debris; the next build clears it.
     (index_dir / ".gen-crashed.tmp").mkdir()
+    (index_dir / ".gen-crashed.tmp" / GENERATION_MARKER).write_text("gen-crashed\n")  # a staging folder's first file
     (index_dir / ".gen-crashed.tmp" / "vectors.npy").write_bytes(b"partial")
     update_index(index_dir, [articles], embedder)
     assert not list(index_dir.glob(".*.tmp")) and current_generation(index_dir) != before
@@ -182,3 +183,77 @@ def test_chunks_are_whole_sentences_under_the_model_limit(bot):
         assert all(data.sentences[s, 0] == doc for s in range(first, last + 1))
         tokens = counter.count(data.chunk_text(row))
         assert tokens + 2 <= 256, (tokens, data.chunk_text(row))
+
+
+# --- issue 12: one bad file or record never stops a run, and never takes another file's doc_id -------------
+
+GOOD_STORY = "Dozens of lorries carrying grain crossed the border at Bab al-Hawa on Thursday, aid officials said."
+
+
+def test_case_2_deep_json_and_a_lone_surrogate_are_reported_and_the_good_article_beside_them_indexed(tmp_path, embedder):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "walrus.jsonl").write_text('{"id": "walrus", "text": "A \\ud800 walrus."}\n')
+    (folder / "grain.txt").write_text(GOOD_STORY)
+    bot = Assistant.from_directory(folder, index_dir=tmp_path / "index", embedder=embedder)
+    assert [a.doc_id for a in bot.articles] == ["grain"]
+    problems = sorted(str(p) for p in bot.last_report.problems)
+    assert problems == [
+        f"{folder / 'deep.json'}: JSON nested too deeply to be an article",
+        f"{folder / 'walrus.jsonl'} line 1: 'text' is not valid Unicode text (unpaired surrogate \\ud800 at character 2)",
+    ]
+    assert "Bab al-Hawa" in bot.ask("Where did the grain lorries cross the border?").citations[0].quote
+
+
+class PickyEmbedder(CountingEmbedder):
+    """The real model, failing the way a tokenizer does on a text it cannot take (fault injection)."""
+
+    def embed(self, texts, batch_size: int = 16):
+        if any("walrus" in text for text in texts):
+            raise TypeError("TextEncodeInput must be Union[TextInputSequence, Tuple[InputSequence, InputSequence]]")
+        return super().embed(texts, batch_size)
+
+
+def test_an_article_the_model_cannot_embed_is_reported_and_the_rest_is_indexed(articles, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [articles], embedder)
+    (articles / "walrus.txt").write_text("A walrus was seen on the beach at Scarborough on Sunday, coastguards said.")
+    changed = articles / "000_4fb80201a179085a.txt"
+    original = changed.read_text()
+    changed.write_text(original + "\nA walrus swam past the harbour, officials said.\n")  # turns unembeddable
+    data, report = update_index(index_dir, [articles], PickyEmbedder(embedder))
+    assert sorted(str(p) for p in report.problems) == [
+        f"{changed}: could not be embedded (TypeError: TextEncodeInput must be Union[TextInputSequence, Tuple[InputSequence, InputSequence]])",
+        f"{articles / 'walrus.txt'}: could not be embedded (TypeError: TextEncodeInput must be Union[TextInputSequence, Tuple[InputSequence, InputSequence]])",
+    ]
+    assert "walrus" not in {a.doc_id for a in data.articles}
+    assert data.articles[data.doc_index["000_4fb80201a179085a"]].text == original  # keeps its indexed version
+    assert len(data.articles) == 5
+
+
+def test_case_4_a_record_cannot_take_the_doc_id_of_another_files_article(tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    first = tmp_path / "a.csv"
+    first.write_text(f'id,text,outlet\n1,"{GOOD_STORY}",Reuters\n')
+    second = tmp_path / "b.csv"
+    second.write_text('id,text,outlet\n1,"The border crossing at Bab al-Hawa was closed all week, officials said.",SBS News\n2,"Fine.",SBS News\n')
+    update_index(index_dir, [first], embedder)
+    data, report = update_index(index_dir, [second], embedder)
+    assert [str(p) for p in report.problems] == [
+        f"{second} row 1: doc_id '1' is already used by {first} row 1; not indexed "
+        "(an article can only be replaced from its own file: give this one another id)"
+    ]
+    article = data.articles[data.doc_index["1"]]
+    assert article.path == str(first) and article.outlet == "Reuters" and "lorries" in article.text
+    assert report.added == ["2"] and report.updated == []
+
+    # In one run, across files: the first file keeps the id, the second is told.
+    _, report = update_index(tmp_path / "index2", [first, second], embedder)
+    assert f"{second} row 1: doc_id '1' is already used by {first} row 1; skipped" in [str(p) for p in report.problems]
+
+    # A record that really moved (its old file no longer holds it) may take the id along.
+    first.write_text(f'id,text,outlet\n3,"{GOOD_STORY}",Reuters\n')
+    data, report = update_index(index_dir, [first, second], embedder)
+    assert report.problems == [] and "1" in report.updated
+    assert data.articles[data.doc_index["1"]].path == str(second)

@@ -162,3 +162,127 @@ def test_the_nine_outlet_corpus_loads_as_it_is():
     outlets = {a.outlet for a in result.articles}
     assert {"aljazeera.com", "bbc.co.uk", "cnn.com", "tass.com"} <= outlets
     assert all(a.url for a in result.articles)
+
+
+# --- issue 12: nothing in one file stops the others ------------------------------------------------------
+
+
+def test_case_2_json_nested_100000_deep_is_a_problem_not_a_crash(tmp_path):
+    write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    write(tmp_path / "deep.jsonl", json.dumps({"text": STORY}) + "\n" + "[" * 100_000 + "]" * 100_000 + "\n")
+    write(tmp_path / "good.txt", STORY)
+    result = load_path(tmp_path)
+    assert sorted(a.doc_id for a in result.articles) == ["deep-1", "good"]
+    assert sorted(str(p) for p in result.problems) == [
+        f"{tmp_path / 'deep.json'}: JSON nested too deeply to be an article",
+        f"{tmp_path / 'deep.jsonl'} line 2: JSON nested too deeply to be an article",
+    ]
+
+
+def test_case_2_a_lone_surrogate_is_refused_with_file_and_line(tmp_path):
+    write(tmp_path / "feed.jsonl", "\n".join([
+        json.dumps({"id": "ok", "text": STORY}),
+        '{"id": "bad", "text": "A \\ud800 walrus."}',
+        '{"id": "bad-title", "text": "' + STORY + '", "title": "Walrus \\udfff"}',
+    ]))
+    result = load_path(tmp_path / "feed.jsonl")
+    assert [a.doc_id for a in result.articles] == ["ok"]
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'feed.jsonl'} line 2: 'text' is not valid Unicode text (unpaired surrogate \\ud800 at character 2)",
+        f"{tmp_path / 'feed.jsonl'} line 3: 'title' is not valid Unicode text (unpaired surrogate \\udfff at character 7)",
+    ]
+
+
+def test_case_6_oversized_files_and_articles_are_refused_quickly_with_the_limit_named(tmp_path, monkeypatch):
+    big = write(tmp_path / "huge.txt", "The council met again. " * 900_000)  # ~20 MB: one "article"
+    write(tmp_path / "good.txt", STORY)
+    result = load_path(tmp_path)
+    assert [a.doc_id for a in result.articles] == ["good"]
+    (problem,) = result.problems
+    assert problem.path == str(big) and "over the 200,000 limit for one article (NEWSCITE_MAX_ARTICLE_CHARS)" in problem.reason
+
+    monkeypatch.setenv("NEWSCITE_MAX_FILE_MB", "1")
+    result = load_path(tmp_path)
+    (problem,) = result.problems
+    assert "file is 19.7 MB, over the 1.0 MB limit for one file (NEWSCITE_MAX_FILE_MB)" in problem.reason
+    monkeypatch.setenv("NEWSCITE_MAX_ARTICLE_CHARS", "100")
+    result = load_path(tmp_path)
+    refused = {Path(p.path).name: p.reason for p in result.problems}
+    assert not result.articles and "over the 100 limit for one article" in refused["good.txt"]
+
+
+def test_case_8_symlinks_leading_out_of_the_folder_are_not_followed(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder / "good.txt", STORY)
+    write(tmp_path / "outside" / "secret.txt", "root:x:0:0:root:/root:/bin/bash")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "secret.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    (folder / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (folder / "alias.txt").symlink_to(folder / "good.txt")  # inside the folder: fine
+    result = load_path(folder)
+    assert sorted(a.doc_id for a in result.articles) == ["alias", "good"]
+    assert all("root:" not in a.text for a in result.articles)
+    refused = {Path(p.path).name: p.reason for p in result.problems}
+    assert refused == {
+        "passwd.txt": "symbolic link to a file outside the articles folder; not followed",
+        "secret.txt": "symbolic link to a file outside the articles folder; not followed",
+    }
+
+
+# --- property: whatever a file holds, loading reports, never raises ---------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+ANY_CHAR = st.characters(codec=None, categories=None)  # surrogates and control characters included
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(ANY_CHAR, max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["id", "text", "title", "outlet", "url", "published", "body"]) | st.text(max_size=5), inner, max_size=5),
+    max_leaves=12,
+)
+RECORDS = st.dictionaries(st.sampled_from(["id", "text", "title", "outlet", "url", "published"]), JSON_VALUES | st.text(ANY_CHAR, max_size=200), max_size=6)
+
+
+def check_loaded(result, folder: Path) -> None:
+    """The loader's contract: articles have text that can be stored; every problem names a file in the folder."""
+    from assistant.limits import limits
+
+    for article in result.articles:
+        assert article.text.strip() and len(article.text) <= limits().max_article_chars
+        for value in article.to_dict().values():
+            if isinstance(value, str):
+                value.encode("utf-8")
+    for problem in result.problems:
+        assert Path(problem.path).parent == folder and problem.reason
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["a.txt", "a.md", "a.html", "a.json", "a.jsonl", "a.csv"]), content=st.binary(max_size=400) | st.text(ANY_CHAR, max_size=400))
+def test_property_any_bytes_in_any_supported_file_never_raise(tmp_path_factory, name, content):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    check_loaded(load_path(folder), folder)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(RECORDS | JSON_VALUES, max_size=5), as_lines=st.booleans())
+def test_property_any_json_records_never_raise(tmp_path_factory, records, as_lines):
+    folder = tmp_path_factory.mktemp("fuzz")
+    if as_lines:
+        (folder / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    else:
+        (folder / "feed.json").write_text(json.dumps(records), encoding="utf-8")
+    check_loaded(load_path(folder), folder)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(ANY_CHAR.filter(lambda c: c not in "\r\n"), max_size=60), min_size=1, max_size=4), max_size=5))
+def test_property_any_csv_rows_never_raise(tmp_path_factory, rows):
+    import csv
+    import io
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["id", "text", "title"], *rows])
+    (folder / "rows.csv").write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
+    check_loaded(load_path(folder), folder)
