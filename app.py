@@ -1,7 +1,7 @@
 """NewsCite web app: `python app.py` serves the chat on http://127.0.0.1:7860.
 
 Thin on purpose: options, index sync, launch. The page lives in
-assistant/webapp.py, its HTML in assistant/webrender.py.
+assistant/web/app.py, its HTML in assistant/web/render.py.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> None:
         limits()
     except ValueError as error:  # a limit set to something that is not a size
         sys.exit(str(error))
-    from assistant.assistant import Assistant
-    from assistant.store import NewsCiteIndexError
-    from assistant.webapp import build_app, launch
+    from assistant.facade import Assistant
+    from assistant.index.store import NewsCiteIndexError
+    from assistant.web.app import build_app, launch
 
     uploads = args.uploads_dir or args.index_dir / "uploads"
     sources = [args.articles] + ([uploads] if uploads.is_dir() else [])
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.llm:
         from llama_index.core import Settings
 
-        from assistant.llms import LLMSpecError, llm_from_spec
+        from assistant.llm.specs import LLMSpecError, llm_from_spec
 
         try:
             llm = llm_from_spec(args.llm, args.llm_timeout)

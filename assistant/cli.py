@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from assistant.llm_call import DEFAULT_TIMEOUT as LLM_TIMEOUT  # stdlib only: startup stays fast
+from assistant.llm.call import DEFAULT_TIMEOUT as LLM_TIMEOUT  # stdlib only: startup stays fast
 
 app = typer.Typer(
     help="NewsCite: ask questions about news articles, get answers quoting them exactly.",
@@ -41,7 +41,7 @@ def make_llm(spec: str | None, timeout: float = LLM_TIMEOUT):
         return None
     from llama_index.core import Settings
 
-    from assistant.llms import LLMSpecError, llm_from_spec
+    from assistant.llm.specs import LLMSpecError, llm_from_spec
 
     try:
         llm = llm_from_spec(spec, timeout)
@@ -53,8 +53,8 @@ def make_llm(spec: str | None, timeout: float = LLM_TIMEOUT):
 
 def open_assistant(index_dir: Path, articles: Path | None = None, llm_spec: str | None = None, llm_timeout: float = LLM_TIMEOUT):
     """Load the index (syncing `articles` first when given); exit with a clear message if impossible."""
-    from assistant.assistant import Assistant
-    from assistant.store import NewsCiteIndexError
+    from assistant.facade import Assistant
+    from assistant.index.store import NewsCiteIndexError
 
     llm = make_llm(llm_spec, llm_timeout)
     try:
@@ -114,10 +114,10 @@ def index(
     rebuild: Annotated[bool, typer.Option(help="Ignore the existing index and embed everything again.")] = False,
 ) -> None:
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
-    from assistant.embedding import default_embedder
-    from assistant.indexing import update_index
+    from assistant.embed.embedding import default_embedder
+    from assistant.index.build import update_index
     from assistant.limits import limits
-    from assistant.store import NewsCiteIndexError, indexed_backend
+    from assistant.index.store import NewsCiteIndexError, indexed_backend
 
     try:
         limits()  # a size limit set to something that is not a size: say so once, not once per file
@@ -140,7 +140,7 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
 ) -> None:
     """What is indexed, and which embedding backend embedded it on which CPU (with the measured rates)."""
-    from assistant.backend_choice import describe_choice
+    from assistant.embed.backend_choice import describe_choice
 
     bot = open_assistant(index_dir)
     facts = bot.stats()
@@ -204,7 +204,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Who says what: each outlet's quotes, the silent outlets, what several report, where they disagree."""
-    from assistant.compare import comparison_lines
+    from assistant.outlets.comparer import comparison_lines
 
     comparison = open_assistant(index_dir, articles).compare(question, outlets=outlet)
     if as_json:
@@ -242,7 +242,7 @@ def evaluate_command(
     distractors: Annotated[Optional[int], typer.Option("--distractors", min=0, help="realtimeqa: distractor articles.")] = None,
 ) -> None:
     """Measure answers and citations against a question set; exits 1 if any quote is not exact."""
-    from assistant.eval_command import run_eval
+    from assistant.eval.command import run_eval
 
     code = run_eval(questions, articles=articles, index_dir=index_dir, report_dir=report, format=format,
                     baseline=baseline, limit=limit, distractors=distractors)

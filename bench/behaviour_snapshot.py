@@ -37,10 +37,10 @@ try:  # the layout after issue 13
     from assistant.eval.questions import load_jsonl  # noqa: E402
     from assistant.eval.runner import assistant_for  # noqa: E402
 except ImportError:  # the flat layout before it
-    from assistant.conversation import Conversation  # noqa: E402
-    from assistant.eval_datasets import load_squad  # noqa: E402
-    from assistant.eval_questions import load_jsonl  # noqa: E402
-    from assistant.evaluation import assistant_for  # noqa: E402
+    from assistant.answer.conversation import Conversation  # noqa: E402
+    from assistant.eval.datasets import load_squad  # noqa: E402
+    from assistant.eval.questions import load_jsonl  # noqa: E402
+    from assistant.eval.runner import assistant_for  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 EVIDENCE_LINE = re.compile(r"^\[(\d+)\] \((.*?)\) (.*)$", re.MULTILINE)

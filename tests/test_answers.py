@@ -159,7 +159,7 @@ def test_cli_without_an_index_says_how_to_build_one(tmp_path):
     ],
 )
 def test_which_questions_are_follow_ups(question, follow_up):
-    from assistant.conversation import is_follow_up
+    from assistant.answer.conversation import is_follow_up
 
     assert is_follow_up(question) is follow_up
 
@@ -179,6 +179,6 @@ def test_a_sentence_that_asks_the_question_is_not_quoted_as_its_answer(embedder,
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("The port of Tartus will reopen to cargo ships on Wednesday")
     assert all(not c.quote.endswith("?") for c in answer.citations)
-    from assistant.composer import asks_a_question
+    from assistant.answer.extractive import asks_a_question
 
     assert not asks_a_question("'Russia is bombing us, and now it wants to cooperate with us?")  # a speaker's point

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.attribution import Attributor, sentence_speaker
-from assistant.loading import load_path
-from assistant.sentences import split_sentences
+from assistant.outlets.speakers import Attributor, sentence_speaker
+from assistant.ingest.load import load_path
+from assistant.ingest.sentences import split_sentences
 from tests.conftest import BUNDLED
 
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from assistant import backend_choice
-from assistant.backend_choice import candidates, choose_backend, describe_choice, pick
+from assistant.embed.backend_choice import candidates, choose_backend, describe_choice, pick
 from tests.conftest import BUNDLED, ROOT
 
 QUESTIONS = [json.loads(line) for line in (ROOT / "data" / "questions.jsonl").read_text().splitlines() if line.strip()]
@@ -76,7 +76,7 @@ def test_an_index_built_with_one_backend_answers_on_a_machine_that_picks_another
     """Built with fp32 vectors (e.g. on a CPU where int8 is slow), answered with int8 questions
     where int8 is chosen; new articles keep the index's backend so its vectors stay of one kind."""
     from assistant import Assistant
-    from assistant.embedding import make_embedder
+    from assistant.embed.embedding import make_embedder
 
     monkeypatch.delenv("NEWSCITE_BACKEND", raising=False)
     index_dir = tmp_path / "index"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.cleaning import body_spans, guess_title
-from assistant.outlets import infer_outlet, outlet_from_url
-from assistant.sentences import split_sentences
+from assistant.ingest.clean import body_spans, guess_title
+from assistant.ingest.masthead import infer_outlet, outlet_from_url
+from assistant.ingest.sentences import split_sentences
 from tests.conftest import BUNDLED
 
 FURNITURE = [

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from assistant.syndication import containment
+from assistant.outlets.syndication import containment
 from tests.conftest import BUNDLED, ROOT
 
 QUESTIONS = [json.loads(line) for line in (ROOT / "data" / "questions.jsonl").read_text().splitlines() if line.strip()]
@@ -99,7 +99,7 @@ def test_the_deep_search_of_large_collections_finds_what_per_outlet_searches_fin
     """Large (IVF) collections take each outlet's chunks from one deep search; where that search
     reaches every chunk, as here, the comparison must equal the one from a search per outlet."""
     from assistant import compare
-    from assistant.compare import comparer_for
+    from assistant.outlets.comparer import comparer_for
 
     monkeypatch.setattr(compare, "WIDE_CHUNKS", 3)  # so the per-outlet searches matter
     monkeypatch.setattr(compare, "PER_OUTLET_CHUNKS", 2)  # and the articles are not read whole

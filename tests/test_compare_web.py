@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compare import Comparison, OutletView, StatementGroup
-from assistant.compare_web import render_comparison, render_conflicts
-from assistant.types import Citation, Conflict, ConflictSide
-from assistant.webrender import render_answer
+from assistant.outlets.comparer import Comparison, OutletView, StatementGroup
+from assistant.web.compare import render_comparison, render_conflicts
+from assistant.model import Citation, Conflict, ConflictSide
+from assistant.web.render import render_answer
 from tests.test_web import CHROMIUM, WAIT_MS, ask, browser, open_citation, page, server  # noqa: F401 (fixtures)
 
 EVIL = 'Admiral Whiskers <script>window.__pwned=1</script> <img src=x onerror="window.__pwned=2">'

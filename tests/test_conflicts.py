@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.conflicts import Statement, detect, quantities
+from assistant.outlets.conflicts.detect import Statement, detect, quantities
 from tests.conftest import ROOT
 
 SIMILAR = 0.8  # hand-made pairs are about the same thing; the gate on similarity is tested separately
@@ -188,14 +188,14 @@ def test_corpus_pairs_are_exact_slices_of_the_shared_datasets():
     ],
 )
 def test_case_5_claims_agree_only_when_figures_dates_and_names_do(a, b, agree):
-    from assistant.conflicts import claims_agree
+    from assistant.outlets.conflicts.detect import claims_agree
 
     assert claims_agree(Statement(a), Statement(b)) is agree
     assert claims_agree(Statement(b), Statement(a)) is agree
 
 
 def test_the_same_quotation_in_two_mouths_is_not_one_claim():
-    from assistant.conflicts import claims_agree
+    from assistant.outlets.conflicts.detect import claims_agree
 
     said = '"We will not leave the city under any circumstances," she said.'
     assert not claims_agree(Statement(said, speaker="Anna Petrova"), Statement(said, speaker="Igor Sokolov"))

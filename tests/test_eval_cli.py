@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.assistant import Assistant
+from assistant.facade import Assistant
 from assistant.cli import app
-from assistant.composer import make_citation
-from assistant.eval_questions import Question, QuestionSet, QuestionSetError, load_jsonl
-from assistant.evaluation import QuoteMismatchError, quote_errors, run_questions
-from assistant.loading import load_path
-from assistant.types import Answer, Article, SourceRef
+from assistant.answer.extractive import make_citation
+from assistant.eval.questions import Question, QuestionSet, QuestionSetError, load_jsonl
+from assistant.eval.runner import QuoteMismatchError, quote_errors, run_questions
+from assistant.ingest.load import load_path
+from assistant.model import Answer, Article, SourceRef
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "questions.jsonl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.eval_metrics import (
+from assistant.eval.metrics import (
     Cited,
     Gold,
     QuestionScore,

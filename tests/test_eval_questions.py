@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval_datasets import load_realtimeqa, load_squad
-from assistant.eval_metrics import contains
-from assistant.eval_questions import QuestionSetError, load_jsonl, load_question_set
-from assistant.loading import load_path
+from assistant.eval.datasets import load_realtimeqa, load_squad
+from assistant.eval.metrics import contains
+from assistant.eval.questions import QuestionSetError, load_jsonl, load_question_set
+from assistant.ingest.load import load_path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "questions.jsonl"

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.eval_datasets import load_realtimeqa, load_squad
-from assistant.evaluation import assistant_for, evaluate
+from assistant.eval.datasets import load_realtimeqa, load_squad
+from assistant.eval.runner import assistant_for, evaluate
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 SQUAD = DATASETS / "squad2_dev_half"

@@ -3,7 +3,7 @@
 import html
 import re
 
-from assistant.highlight import Mark, escape, highlight, safe_url, usable_marks
+from assistant.web.highlight import Mark, escape, highlight, safe_url, usable_marks
 
 EVIL = 'Intro <b>bold</b> & "quotes". <script>window.__pwned=1</script> Middle <img src=x onerror="alert(1)"> end.'
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.indexing import update_index
-from assistant.store import GENERATION_MARKER, IndexMismatchError, current_generation, load_index
+from assistant.index.build import update_index
+from assistant.index.store import GENERATION_MARKER, IndexMismatchError, current_generation, load_index
 from tests.conftest import BUNDLED, ROOT
 
 
@@ -174,7 +174,7 @@ def test_the_manifest_records_model_dimension_chunking_schema_and_fingerprints(a
 
 
 def test_chunks_are_whole_sentences_under_the_model_limit(bot):
-    from assistant.embedding import TokenCounter
+    from assistant.embed.embedding import TokenCounter
 
     counter = TokenCounter()
     data = bot.data

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from assistant import Assistant
-from assistant.types import Answer
+from assistant.model import Answer
 from tests.fake_llm import ScriptedLLM, evidence_lines, number_of
 
 CAIRO_QUESTION = "Where did the FSA propose to meet Russia?"
@@ -305,7 +305,7 @@ def test_cli_llm_flag_reaches_the_real_integration_and_falls_back_when_it_is_dow
 
 
 def test_the_web_page_streams_verified_sentences_and_shows_a_fallback_notice_once(base, tmp_path):
-    from assistant.webapp import WebApp
+    from assistant.web.app import WebApp
 
     def script(prompt: str) -> str:
         ready, cairo = number_of(prompt, READY), number_of(prompt, CAIRO)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafts import DraftStream, cited_numbers, split_drafts
-from assistant.evidence import looks_like_instruction, neutralise
-from assistant.llms import LLMSpecError, describe, llm_from_spec, parse_spec
-from assistant.prompts import load_prompt, render
-from assistant.quotes import locate, verify_quotations
-from assistant.support import numbers_in
-from assistant.verify import with_markers
+from assistant.llm.drafts import DraftStream, cited_numbers, split_drafts
+from assistant.answer.evidence import looks_like_instruction, neutralise
+from assistant.llm.specs import LLMSpecError, describe, llm_from_spec, parse_spec
+from assistant.llm.prompts import load_prompt, render
+from assistant.llm.quotations import locate, verify_quotations
+from assistant.answer.support import numbers_in
+from assistant.answer.verify import with_markers
 
 ANSWER = (
     "Press TV reports that the FSA refused Russia's help [2]. TRT World says the rebels did not refuse it. [5][7]\n"

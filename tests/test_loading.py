@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loading import load_path, load_paths
+from assistant.ingest.load import load_path, load_paths
 from tests.conftest import BUNDLED, shared_dataset
 
 STORY = (

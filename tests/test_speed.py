@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from assistant import ann, backend_choice
-from assistant.backend_choice import openvino_capabilities
-from assistant.chunk_vectors import pool_chunks, sentence_weights
-from assistant.embedding import QuestionFastEmbedder, TorchEmbedder, default_embedder, question_embedder
-from assistant.onnx_embedder import BackendUnavailable, OnnxEmbedder
-from assistant.store import current_generation, load_index
-from assistant.vector_codec import QuantizedVectors
+from assistant.embed.backend_choice import openvino_capabilities
+from assistant.index.pooling import pool_chunks, sentence_weights
+from assistant.embed.embedding import QuestionFastEmbedder, TorchEmbedder, default_embedder, question_embedder
+from assistant.embed.onnx_embedder import BackendUnavailable, OnnxEmbedder
+from assistant.index.store import current_generation, load_index
+from assistant.index.codes import QuantizedVectors
 from tests.conftest import ROOT
 
 SENTENCES = [
@@ -213,7 +213,7 @@ def test_bm25_search_without_bm25s_matches_bm25s(bot):
     """Questions are tokenised and scored from the saved posting lists exactly as bm25s would."""
     import bm25s
 
-    from assistant.lexical import BM25Index, _query_tokens, _stemmer
+    from assistant.index.bm25 import BM25Index, _query_tokens, _stemmer
 
     data = bot.data
     texts = [QUERY, "Who is the FSA's spokesman?", "What's the U.S. role -- if any -- in 2016?", "", "a an the"]
@@ -241,8 +241,8 @@ def test_bm25_search_without_bm25s_matches_bm25s(bot):
 def test_article_texts_are_read_on_demand_and_equal_the_originals(bot, tmp_path):
     import pickle
 
-    from assistant.article_store import StoredArticle, load_articles, save_articles
-    from assistant.types import Article
+    from assistant.index.articles import StoredArticle, load_articles, save_articles
+    from assistant.model import Article
 
     data = load_index(bot.index_dir)
     originals = {a.doc_id: a for a in bot.articles}

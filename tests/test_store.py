@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
-from assistant.indexing import update_index
-from assistant.store import (
+from assistant.index.build import update_index
+from assistant.index.store import (
     FOLDER_MARKER,
     IndexFolderError,
     current_generation,

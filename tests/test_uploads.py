@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.uploads import add_uploads, destination
+from assistant.web.uploads import add_uploads, destination
 
 FACT = (
     "Port Elsbury council said on Thursday that the Tidewater lighthouse will be repainted violet "
@@ -165,7 +165,7 @@ def test_case_6_an_upload_over_the_size_limit_is_refused_and_not_kept(setup, mon
 def test_case_6_the_web_handler_removes_gradios_temporary_copies(setup):
     import gradio as gr
 
-    from assistant.webapp import WebApp
+    from assistant.web.app import WebApp
 
     bot, root = setup
     cache = Path(gr.utils.get_upload_folder()) / "newscite-test-upload"

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.webapp import MAX_QUESTION_CHARS, ChatSession, WebApp, build_app, quote_span
+from assistant.web.app import MAX_QUESTION_CHARS, ChatSession, WebApp, build_app, quote_span
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@
 import html
 import re
 
-from assistant.composer import answer_text
-from assistant.types import Answer, AnswerSentence, Article, Citation, SourceRef
-from assistant.webrender import (
+from assistant.answer.extractive import answer_text
+from assistant.model import Answer, AnswerSentence, Article, Citation, SourceRef
+from assistant.web.render import (
     HIGHLIGHT_ID,
     Turn,
     render_answer,
