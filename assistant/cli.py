@@ -204,7 +204,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Who says what: each outlet's quotes, the silent outlets, what several report, where they disagree."""
-    from assistant.outlets.comparer import comparison_lines
+    from assistant.outlets.report import comparison_lines
 
     comparison = open_assistant(index_dir, articles).compare(question, outlets=outlet)
     if as_json:

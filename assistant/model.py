@@ -12,6 +12,14 @@ from typing import Any
 UNKNOWN_OUTLET = "unknown outlet"
 
 
+def source_label(outlet: str, doc_id: str, capital: bool = False) -> str:
+    """How answers name a source: the outlet, or the one article when its outlet is unknown
+    (two such articles are never assumed to share a publisher)."""
+    if outlet != UNKNOWN_OUTLET:
+        return outlet
+    return f"{'An' if capital else 'an'} article from an unknown outlet ({doc_id})"
+
+
 @dataclass
 class Article:
     """One news article as loaded: original text plus what is known about it."""

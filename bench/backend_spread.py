@@ -28,7 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.outlets.conflicts.detect import CLASS_COSINE, SAME_STATEMENT_COSINE, TOPIC_COSINE, Statement, detect  # noqa: E402
+from assistant.outlets.conflicts.detect import detect  # noqa: E402
+from assistant.outlets.conflicts.statement import CLASS_COSINE, SAME_STATEMENT_COSINE, TOPIC_COSINE, Statement  # noqa: E402
 from assistant.embed.onnx_embedder import BACKENDS, OnnxEmbedder  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "backend_spread.json"

@@ -24,7 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.outlets.conflicts.detect import Statement, detect  # noqa: E402
+from assistant.outlets.conflicts.detect import detect  # noqa: E402
+from assistant.outlets.conflicts.statement import Statement  # noqa: E402
 from assistant.embed.embedding import default_embedder  # noqa: E402
 
 PAIRS = ROOT / "data" / "conflict_pairs.jsonl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.outlets.comparer import Comparison, OutletView, StatementGroup
+from assistant.outlets.comparison import Comparison, OutletView, StatementGroup
 from assistant.web.compare import render_comparison, render_conflicts
 from assistant.model import Citation, Conflict, ConflictSide
 from assistant.web.render import render_answer

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from assistant.outlets.conflicts.detect import Statement, detect, quantities
+from assistant.outlets.conflicts.detect import detect
+from assistant.outlets.conflicts.quantities import quantities
+from assistant.outlets.conflicts.statement import Statement
 from tests.conftest import ROOT
 
 SIMILAR = 0.8  # hand-made pairs are about the same thing; the gate on similarity is tested separately

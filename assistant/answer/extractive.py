@@ -19,13 +19,14 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from assistant.outlets.conflicts.detect import Statement, claims_agree
+from assistant.outlets.conflicts.detect import claims_agree
+from assistant.outlets.conflicts.statement import Statement
 from assistant.answer.conversation import own_part
 from assistant.embed.embedding import Embedder
 from assistant.index.bm25 import terms
 from assistant.answer.retrieval import ChunkHit
 from assistant.index.store import IndexData
-from assistant.model import Answer, Article, Citation, SourceRef
+from assistant.model import Answer, Article, Citation, SourceRef, source_label
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 DENSE_WEIGHT = 0.6  # the rest goes to IDF-weighted keyword overlap
@@ -255,18 +256,12 @@ def abstention_text(scope: str) -> str:
     return f"The articles don't say: nothing in {scope} answers this question."
 
 
-def _who(outlet: str, doc_id: str, capital: bool = True) -> str:
-    if outlet != "unknown outlet":
-        return outlet
-    return f"{'An' if capital else 'an'} article from an unknown outlet ({doc_id})"
-
-
 def answer_text(citations: list[Citation]) -> str:
     """Readable who-says-what lines, one per cited statement."""
     lines = []
     for citation in citations:
-        who = _who(citation.outlet, citation.doc_id)
-        others = list(dict.fromkeys(_who(ref.outlet, ref.doc_id, capital=False) for ref in citation.also_in))
+        who = source_label(citation.outlet, citation.doc_id, capital=True)
+        others = list(dict.fromkeys(source_label(ref.outlet, ref.doc_id) for ref in citation.also_in))
         also = f" (also reported by {', '.join(others)})" if others else ""
         verb = "says" if who.startswith("An article") else "reports"
         lines.append(f'{who}{also} {verb}: "{citation.quote}"')

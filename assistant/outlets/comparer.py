@@ -28,31 +28,31 @@ the outlets disagree instead of picking one side.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from assistant.outlets import framing
-from assistant.outlets.speakers import Attributor
-from assistant.answer.extractive import AnswerComposer, ScoredSentence, answer_text, jaccard, make_citation
-from assistant.outlets.conflicts.detect import EVENTS, POLARITY_CLASSES, Finding, Statement, claims_agree, detect
+from assistant.answer.extractive import AnswerComposer, ScoredSentence, jaccard, make_citation
+from assistant.answer.retrieval import HybridRetriever, reciprocal_rank_fusion
 from assistant.embed.embedding import Embedder
 from assistant.index.bm25 import terms
-from assistant.answer.retrieval import HybridRetriever, reciprocal_rank_fusion
 from assistant.index.store import IndexData
-from assistant.outlets.syndication import WireCopies, WireGroup, find_copies
-from assistant.model import UNKNOWN_OUTLET, Answer, Citation, Conflict, ConflictSide, SourceRef
+from assistant.model import UNKNOWN_OUTLET, Citation, Conflict, source_label
+from assistant.outlets import framing
+from assistant.outlets.comparison import Comparison, OutletView, Scored, Source, StatementGroup
+from assistant.outlets.conflicts.statement import Statement
+from assistant.outlets.corroboration import copy_candidates, same_statement
+from assistant.outlets.disagreements import find_conflicts, framing_conflicts
+from assistant.outlets.report import comparison_text
+from assistant.outlets.speakers import Attributor
+from assistant.outlets.syndication import WireCopies, find_copies
 
 PER_OUTLET_CHUNKS = 4  # chunks retrieved for each outlet
 WIDE_CHUNKS = 30  # chunks retrieved over all outlets (finds the unknown-outlet articles that matter)
 MAX_OUTLETS_SEARCHED = 16  # outlets searched one by one; beyond, only the wide search speaks for them
 CACHED_DOCS = 512  # articles whose speaker finder (and sets of copies) stay cached
-COPY_JACCARD = 0.6  # wire copies repeat their sentences: only articles with such a pooled sentence are compared
 DEEP_K = 1000  # large (IVF) collections: each outlet's chunks come from one search this deep, not one search each
 RELEVANCE_MARGIN = 0.4  # an outlet addresses the question when its best sentence is within this of the best
 QUOTE_MARGIN = 0.1  # further quotes of an outlet must score within this of its best
@@ -60,103 +60,8 @@ QUOTES_PER_OUTLET = 3
 POOL_PER_OUTLET = 8  # sentences per outlet compared for corroboration and conflicts
 POOL_SLACK = 0.1  # pooled sentences may score this much under the abstention threshold
 POOL_TOTAL = 48  # and at most this many in all (pairs grow with the square)
-CONFLICT_FOCUS = 0.4  # one side of a conflict must be within this of the best sentence overall
-SAME_FACT_COSINE = 0.6  # "the same fact in other words": cosine, with a shared date or figure
-PARAPHRASE_COSINE = 0.8  # or this cosine with shared content words
-SAME_QUOTE_SHARE = 0.6  # share of quoted words two quotations have in common
 RARE_SHARE = 0.05  # a word in at most this share of the candidate sentences is "rare"
 EXTENSION_MARGIN = 0.15  # a group may take in another outlet's sentence scoring this much under the threshold
-REPORTED_CLAIM = re.compile(
-    r"^(?:It|This) (?:was|had been|has been) (?:\w+ )?(?:reported|claimed|rumou?red|speculated|suggested|alleged)\b", re.I
-)
-
-
-@dataclass
-class Source:
-    """An outlet, or one article whose outlet is unknown."""
-
-    key: str
-    label: str
-    outlet: str
-    docs: list[int]
-
-
-@dataclass
-class Scored:
-    """A relevant sentence with its source, citation and what the conflict detector needs."""
-
-    sentence: ScoredSentence
-    source: Source
-    citation: Citation
-    statement: Statement
-
-
-@dataclass
-class OutletView:
-    """What one outlet says on the question: its most relevant quotes."""
-
-    outlet: str
-    doc_ids: list[str]  # its articles that address the question, best first (not all its articles)
-    best_score: float
-    quotes: list[Citation] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "outlet": self.outlet,
-            "doc_ids": self.doc_ids,
-            "best_score": round(self.best_score, 4),
-            "quotes": [q.to_dict() for q in self.quotes],
-        }
-
-
-@dataclass
-class StatementGroup:
-    """One statement as several outlets report it (a citation per outlet, best first)."""
-
-    citations: list[Citation]
-    outlets: list[str]
-    outlet_count: int  # distinct outlets, a wire story's copies counted once
-    syndicated: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "outlets": self.outlets,
-            "outlet_count": self.outlet_count,
-            "syndicated": self.syndicated,
-            "citations": [c.to_dict() for c in self.citations],
-        }
-
-
-@dataclass
-class Comparison:
-    """`bot.compare(question)`: the per-outlet view, what is corroborated, and where outlets disagree."""
-
-    question: str
-    outlets: list[OutletView] = field(default_factory=list)  # outlets that address the question, best first
-    silent: list[str] = field(default_factory=list)  # outlets that do not
-    statements: list[StatementGroup] = field(default_factory=list)  # corroborated statements first
-    conflicts: list[Conflict] = field(default_factory=list)
-    wire_copies: list[WireGroup] = field(default_factory=list)
-    text: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "text": self.text,
-            "outlets": [o.to_dict() for o in self.outlets],
-            "silent": self.silent,
-            "statements": [s.to_dict() for s in self.statements],
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "wire_copies": [w.to_dict() for w in self.wire_copies],
-        }
-
-
-def source_label(outlet: str, doc_id: str) -> str:
-    return f"an article from an unknown outlet ({doc_id})" if outlet == UNKNOWN_OUTLET else outlet
-
-
-def _capital(label: str) -> str:
-    return label[:1].upper() + label[1:]
 
 
 class Comparer:
@@ -373,14 +278,14 @@ class Comparer:
         label = {self.data.articles[p.sentence.doc].doc_id: p.source.label for p in pool}
         copies = self.wire_copies(copy_candidates(pool), label)
         comparison.wire_copies = copies.groups
-        comparison.conflicts = self.conflicts(pool, copies, best, question)
+        comparison.conflicts = find_conflicts(pool, copies, best, question)
         if framing.asks_for_description(question):
             described = [
                 Scored(s, source_of_doc[s.doc], self.citation(s), Statement(""))
                 for s in scored
                 if s.doc in source_of_doc and source_of_doc[s.doc].label not in comparison.silent
             ]
-            comparison.conflicts.extend(self.framing_conflicts(question, described))
+            comparison.conflicts.extend(framing_conflicts(question, described))
         extra = [
             s for s in scored
             if s.doc in source_of_doc and s.score >= threshold - EXTENSION_MARGIN and source_of_doc[s.doc].label not in comparison.silent
@@ -390,27 +295,6 @@ class Comparer:
         return comparison
 
     # --- corroboration ------------------------------------------------------------------------------
-
-    def same_statement(self, a: Scored, b: Scored, rare: frozenset[str] = frozenset()) -> bool:
-        """The same quotation, the same sentence, or the same fact in other words; never two
-        sentences whose figures, dates or names differ."""
-        return self._alike(a, b, rare) and claims_agree(a.statement, b.statement)
-
-    def _alike(self, a: Scored, b: Scored, rare: frozenset[str]) -> bool:
-        quotes_a, quotes_b = _quotations(a.citation.quote), _quotations(b.citation.quote)
-        if any(len(x & y) >= SAME_QUOTE_SHARE * min(len(x), len(y)) for x in quotes_a for y in quotes_b if x and y):
-            return True
-        if jaccard(a.sentence.terms, b.sentence.terms) >= 0.6:
-            return True
-        cosine = float(a.statement.vector @ b.statement.vector)
-        shared = a.sentence.terms & b.sentence.terms
-        if cosine >= PARAPHRASE_COSINE and len(shared) >= 3:
-            return True
-        if cosine < SAME_FACT_COSINE or len(shared) < 3:
-            return False
-        # The same fact in other words: a shared figure or date, or two words the other sentences rarely use.
-        return _shared_fact(a.citation.quote, b.citation.quote) or len(shared & rare) >= 2
-
     def statement_groups(
         self,
         pool: list[Scored],
@@ -437,7 +321,7 @@ class Comparer:
                     continue
                 if any(frozenset({(m.citation.doc_id, m.citation.start), (item.citation.doc_id, item.citation.start)}) in opposed for m in group):
                     continue
-                if any(self.same_statement(member, item, rare) for member in group):
+                if any(same_statement(member, item, rare) for member in group):
                     group.append(item)
                     break
             else:
@@ -455,7 +339,7 @@ class Comparer:
                         continue
                     if any(member.source.key == source.key for member in group):
                         continue
-                    if any(self.same_statement(member, item, rare) for member in group):
+                    if any(same_statement(member, item, rare) for member in group):
                         group.append(item)
                         break
         result = []
@@ -478,307 +362,3 @@ class Comparer:
             f"wire:{copies.key(m.citation.doc_id)}" if m.citation.doc_id in copies.counted_as else m.source.key for m in group
         }
         return StatementGroup([m.citation for m in group], [m.source.label for m in group], len(source_keys), syndicated)
-
-    # --- disagreement -------------------------------------------------------------------------------
-
-    def conflicts(self, pool: list[Scored], copies: WireCopies, best: float, question: str) -> list[Conflict]:
-        """Disagreements on the question between the relevant sentences of different outlets."""
-        focus = frozenset(terms(question))
-        candidates = [p for p in pool if not REPORTED_CLAIM.search(p.citation.quote)]
-        findings: list[tuple[Scored, Scored, Finding]] = []
-        for i, a in enumerate(candidates):
-            for b in candidates[i + 1 :]:
-                if a.source.key == b.source.key or copies.same_story(a.citation.doc_id, b.citation.doc_id):
-                    continue
-                finding = detect(a.statement, b.statement, focus=focus)
-                if finding and on_question(finding, question, focus):
-                    findings.append((a, b, finding))
-        return group_findings(findings, best)
-
-    def framing_conflicts(self, question: str, pool: list[Scored]) -> list[Conflict]:
-        actor = framing.actor_in(question)
-        if not actor:
-            return []
-        camps: dict[str, dict[str, Scored]] = {}
-        words: dict[str, list[str]] = {}
-        placed: set[str] = set()  # each outlet stands in the camp of its most relevant labelled sentence
-        for item in sorted(pool, key=lambda p: -p.sentence.score):
-            found = framing.label(item.citation.quote, actor)
-            if found and item.source.key not in placed:
-                placed.add(item.source.key)
-                camps.setdefault(found.camp, {})[item.source.key] = item
-                words.setdefault(found.camp, []).extend(found.words)
-        if len(camps) < 2 or not set(camps["hostile"]).symmetric_difference(camps["sympathetic"]):
-            return []
-        sides = [
-            ConflictSide(", ".join(dict.fromkeys(words[camp])), [p.citation for p in members.values()])
-            for camp, members in sorted(camps.items())
-        ]
-        return [Conflict("framing", f"how they describe the {actor}", sides)]
-
-
-NUMBER_QUESTION = re.compile(r"\b(?:how many|how much|how old|number|toll|percent(?:age)?|share|figure|total|count|age|%)\b", re.I)
-DATE_QUESTION = re.compile(r"\b(?:when|what day|which day|what date|date|what time|what year|which year)\b", re.I)
-AGENT_QUESTION = re.compile(r"\b(?:who|whom|responsible|blame[sd]?|behind|caused?|by whom)\b", re.I)
-RESPONSE_QUESTION = re.compile(r"\b(?:respond|response|react|reaction|answer|reply|say about|said about|think of)\b", re.I)
-
-
-def on_question(finding: Finding, question: str, focus: frozenset[str]) -> bool:
-    """Whether a disagreement bears on what the question asks, not on something beside it."""
-    kind, _, detail = finding.key.partition(":")
-    if kind == "class":
-        words = frozenset(terms(" ".join(POLARITY_CLASSES[detail]))) | {"turn"}
-        return bool(focus & words) or bool(RESPONSE_QUESTION.search(question))
-    if kind == "stem":
-        return detail in focus or bool(RESPONSE_QUESTION.search(question))
-    if kind == "number":
-        unit, _, event = detail.partition(":")
-        event = event.split(":")[0]
-        wanted = frozenset(terms(unit)) | frozenset(terms(" ".join(EVENTS.get(event, "").split())))
-        return bool(NUMBER_QUESTION.search(question)) or bool(focus & wanted)
-    if kind == "date":
-        return bool(DATE_QUESTION.search(question))
-    if kind in {"agent", "speaker"}:
-        return bool(AGENT_QUESTION.search(question))
-    return True
-
-
-def group_findings(findings: list[tuple[Scored, Scored, Finding]], best: float) -> list[Conflict]:
-    """Many contradicting pairs about one thing -> one disagreement with a side per stance."""
-    by_key: dict[str, list[tuple[Scored, Scored, Finding]]] = {}
-    for item in findings:
-        by_key.setdefault(item[2].key, []).append(item)
-    conflicts = []
-    for key, items in by_key.items():
-        stance_of: dict[int, tuple[str, str, Scored]] = {}  # id(scored) -> (stance, claim, scored)
-        for a, b, finding in items:
-            stance_of.setdefault(id(a), (finding.stance_a, finding.claim_a, a))
-            stance_of.setdefault(id(b), (finding.stance_b, finding.claim_b, b))
-        sides: dict[str, dict[str, tuple[str, Scored]]] = {}
-        for stance, claim, scored in stance_of.values():
-            sides.setdefault(stance, {})
-            current = sides[stance].get(scored.source.key)
-            if current is None or scored.sentence.score > current[1].sentence.score:
-                sides[stance][scored.source.key] = (claim, scored)
-        # A source on both sides keeps only its more relevant claim.
-        placed: dict[str, tuple[str, float]] = {}
-        for stance, members in sides.items():
-            for source, (_, scored) in members.items():
-                if source not in placed or scored.sentence.score > placed[source][1]:
-                    placed[source] = (stance, scored.sentence.score)
-        side_list = []
-        for stance, members in sides.items():
-            kept = [(claim, scored) for source, (claim, scored) in members.items() if placed[source][0] == stance]
-            if kept:
-                kept.sort(key=lambda m: -m[1].sentence.score)
-                side_list.append(ConflictSide(kept[0][0], [scored.citation for _, scored in kept]))
-        if len(side_list) < 2:
-            continue
-        top = max(c.score for side in side_list for c in side.citations)
-        if top < best - CONFLICT_FOCUS:
-            continue  # a disagreement beside the question, not on it
-        side_list.sort(key=lambda s: -max(c.score for c in s.citations))
-        conflicts.append(Conflict(items[0][2].kind, items[0][2].about, side_list))
-    conflicts.sort(key=lambda c: -max(x.score for side in c.sides for x in side.citations))
-    return conflicts
-
-
-QUOTATION = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"|(?:^|\s)'([^']{12,})'(?=\s|$|[,.])")
-
-
-@lru_cache(maxsize=8192)
-def _quotations(text: str) -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(terms(next(g for g in m.groups() if g))) for m in QUOTATION.finditer(text))
-
-
-@lru_cache(maxsize=8192)
-def _facts(text: str) -> set[str]:
-    """Figures, days, months and years a sentence states (the 'fact' two paraphrases must share)."""
-    lower = text.lower()
-    found = {m.replace(",", "") for m in re.findall(r"\b\d[\d,.]*\b", lower)}
-    found |= set(re.findall(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", lower))
-    found |= set(re.findall(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", lower))
-    words = {"eighty": "80", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "ninety": "90"}
-    found |= {words[w] for w in re.findall(r"\b(" + "|".join(words) + r")\b", lower)}
-    return found
-
-
-def _shared_fact(a: str, b: str) -> bool:
-    return bool(_facts(a) & _facts(b))
-
-
-# --- readable text --------------------------------------------------------------------------------------
-
-
-def _who(citation: Citation) -> str:
-    return source_label(citation.outlet, citation.doc_id)
-
-
-def side_text(side: ConflictSide) -> str:
-    first = side.citations[0]
-    others = list(dict.fromkeys(_who(c) for c in side.citations[1:]))
-    also = f" (also {', '.join(others)})" if others else ""
-    return f'{_who(first)}{also} reports "{first.quote}"'
-
-
-def conflict_text(conflict: Conflict) -> str:
-    return f"Outlets disagree: {'; '.join(side_text(s) for s in conflict.sides)}."
-
-
-def comparison_text(comparison: Comparison) -> str:
-    lines = [conflict_text(c) for c in comparison.conflicts]
-    for view in comparison.outlets:
-        quote = view.quotes[0]
-        speaker = f", quoting {quote.speaker}" if quote.speaker else ""
-        lines.append(f'{_capital(view.outlet)}{speaker}: "{quote.quote}"')
-    for group in comparison.statements:
-        if group.outlet_count > 1:
-            note = f" ({'; '.join(group.syndicated)})" if group.syndicated else ""
-            lines.append(f'Reported by {group.outlet_count} outlets ({", ".join(group.outlets)}){note}: "{group.citations[0].quote}"')
-    if comparison.silent:
-        lines.append(f"Silent on this: {', '.join(comparison.silent)}.")
-    if not comparison.outlets:
-        lines.insert(0, "No outlet addresses this question.")
-    return "\n".join(lines)
-
-
-# --- answers ------------------------------------------------------------------------------------------
-
-
-def annotate(answer: Answer, comparison: Comparison, comparer: Comparer) -> Answer:
-    """Speakers, corroborating outlets and conflicts on a composed answer; the text leads with any disagreement."""
-    for citation in answer.citations:
-        doc = comparer.data.doc_index.get(citation.doc_id)
-        if doc is not None and citation.speaker is None:
-            citation.speaker = comparer.speaker(doc, citation.start, citation.end)
-    if answer.abstained:
-        return answer
-    original = list(answer.citations)
-    extended = False
-    for citation in answer.citations:
-        group = _group_of(citation, comparison)
-        if group is None:
-            continue
-        extended = extended or bool(group.syndicated)
-        known = {(citation.doc_id, citation.start)} | {(r.doc_id, r.start) for r in citation.also_in}
-        for other in group.citations:
-            if (other.doc_id, other.start) not in known:
-                citation.also_in.append(
-                    SourceRef(other.outlet, other.doc_id, other.path, other.quote, other.start, other.end)
-                )
-                known.add((other.doc_id, other.start))
-                extended = True
-        citation.outlet_count = max(group.outlet_count, 1)
-        citation.syndicated = list(group.syndicated)
-    for citation in answer.citations:
-        if citation.outlet_count is None:
-            citation.outlet_count = len({(r.outlet if r.outlet != UNKNOWN_OUTLET else r.doc_id) for r in citation.also_in} | {citation.outlet if citation.outlet != UNKNOWN_OUTLET else citation.doc_id})
-    if extended and answer.mode == "extractive":
-        answer.text = corroborated_text(original)
-    elif answer.mode != "extractive" and any(c.syndicated for c in original):
-        answer.text += "\n" + syndication_note(original)
-    if comparison.conflicts:
-        answer.conflicts = comparison.conflicts
-        cited = {(c.doc_id, c.start) for c in answer.citations}
-        for conflict in comparison.conflicts:
-            for side in conflict.sides:
-                first = side.citations[0]
-                if (first.doc_id, first.start) not in cited:
-                    answer.citations.append(first)  # every quote in the text is a citation
-                    cited.add((first.doc_id, first.start))
-        lead = "\n".join(conflict_text(c) for c in comparison.conflicts)
-        answer.text = f"{lead}\n{answer.text}" if answer.text else lead
-    return answer
-
-
-def corroborated_text(citations: list[Citation]) -> str:
-    """The composer's who-says-what lines over the widened `also_in`, and a line on any wire copies."""
-    text = answer_text(citations)
-    return f"{text}\n{syndication_note(citations)}" if any(c.syndicated for c in citations) else text
-
-
-def syndication_note(citations: list[Citation]) -> str:
-    notes = list(dict.fromkeys(note for c in citations for note in c.syndicated))
-    return f"({'; '.join(notes)}.)"
-
-
-def _group_of(citation: Citation, comparison: Comparison) -> StatementGroup | None:
-    for group in comparison.statements:
-        if any(c.doc_id == citation.doc_id and c.start == citation.start for c in group.citations):
-            return group
-    return None
-
-
-def copy_candidates(pool: list[Scored]) -> list[int]:
-    """Articles with a pooled sentence that nearly repeats one of another outlet's article.
-
-    Only these can be wire copies of each other (copies repeat their sentences, and a repeated
-    sentence scores alike in both); shingling every pooled article would cost ~3 ms an article.
-    """
-    docs: set[int] = set()
-    for i, a in enumerate(pool):
-        for b in pool[i + 1 :]:
-            if a.source.key != b.source.key and a.sentence.doc != b.sentence.doc and jaccard(a.sentence.terms, b.sentence.terms) >= COPY_JACCARD:
-                docs.update((a.sentence.doc, b.sentence.doc))
-    return sorted(docs)
-
-
-# --- the Assistant's entry points -----------------------------------------------------------------------
-
-
-def comparer_for(bot, data: IndexData | None = None) -> Comparer:
-    """The comparer over `data` (default: the assistant's current index), reused while the index is unchanged."""
-    from assistant.answer.extractive import SentenceVectors
-
-    data = data if data is not None else bot.data
-    cached = getattr(bot, "_comparer", None)
-    if cached is None or cached.data is not data:
-        composer = bot.composer if bot.data is data else AnswerComposer(data, SentenceVectors(data, bot.embedder), bot.threshold)
-        cached = Comparer(data, HybridRetriever(data), composer, bot.embedder)
-        bot._comparer = cached
-    return cached
-
-
-def review_answer(
-    bot, answer: Answer, data: IndexData, query: str, query_vector: np.ndarray, outlets: Iterable[str] | None = None
-) -> Answer:
-    """What `Assistant.ask` does after composing: compare the outlets on the question and annotate the answer."""
-    comparer = comparer_for(bot, data)
-    if answer.abstained:
-        return annotate(answer, Comparison(answer.question), comparer)
-    comparison = comparer.compare_vector(answer.question, query, query_vector, outlets)
-    return annotate(answer, comparison, comparer)
-
-
-def comparison_lines(comparison: Comparison) -> list[tuple[str, bool]]:
-    """The comparison for a terminal: (line, dim) pairs; quotes with their positions, speakers and counts."""
-
-    def where(c: Citation) -> str:
-        speaker = f", quoting {c.speaker}" if c.speaker else ""
-        return f"{c.doc_id}[{c.start}:{c.end}]{speaker}"
-
-    lines: list[tuple[str, bool]] = []
-    for conflict in comparison.conflicts:
-        lines.append((conflict_text(conflict), False))
-        for side in conflict.sides:
-            lines.append((f"  {side.claim}: " + "; ".join(f"{_who(c)} {where(c)}" for c in side.citations), True))
-    if comparison.conflicts:
-        lines.append(("", False))
-    if not comparison.outlets:
-        lines.append(("No outlet addresses this question.", False))
-    for view in comparison.outlets:
-        lines.append((f"{_capital(view.outlet)}:", False))
-        for quote in view.quotes:
-            lines.append((f'  "{quote.quote}"', False))
-            lines.append((f"    {where(quote)}", True))
-    corroborated = [g for g in comparison.statements if g.outlet_count > 1]
-    if corroborated:
-        lines.append(("", False))
-    for group in corroborated:
-        lines.append((f'Reported by {group.outlet_count} outlets ({", ".join(group.outlets)}): "{group.citations[0].quote}"', False))
-        for note in group.syndicated:
-            lines.append((f"  {note}", True))
-    if comparison.silent:
-        lines.append(("", False))
-        lines.append((f"Silent on this: {', '.join(comparison.silent)}.", False))
-    return lines

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from assistant.outlets.comparer import Comparison, source_label
+from assistant.model import source_label
+from assistant.outlets.comparison import Comparison
 from assistant.web.highlight import escape
 from assistant.model import Citation, Conflict
 from assistant.web.render import Turn, open_attrs
