@@ -40,27 +40,15 @@ def main(argv: list[str] | None = None) -> None:
         limits()
     except ValueError as error:  # a limit set to something that is not a size
         sys.exit(str(error))
-    from assistant.facade import Assistant
-    from assistant.index.store import NewsCiteIndexError
+    from assistant.options import AssistantOptions, CannotOpen, open_assistant
     from assistant.web.app import build_app, launch
 
     uploads = args.uploads_dir or args.index_dir / "uploads"
     sources = [args.articles] + ([uploads] if uploads.is_dir() else [])
     print(f"Indexing {', '.join(map(str, sources))} into {args.index_dir} (only changes are embedded)...", flush=True)
-    llm = None
-    if args.llm:
-        from llama_index.core import Settings
-
-        from assistant.llm.specs import LLMSpecError, llm_from_spec
-
-        try:
-            llm = llm_from_spec(args.llm, args.llm_timeout)
-        except LLMSpecError as error:
-            sys.exit(str(error))
-        Settings.llm = llm  # explicit, so no llama-index component reaches for OpenAI
     try:
-        bot = Assistant.from_directory(sources, index_dir=args.index_dir, llm=llm, llm_timeout=args.llm_timeout)
-    except NewsCiteIndexError as error:
+        bot = open_assistant(AssistantOptions(args.index_dir, sources, args.llm, args.llm_timeout))
+    except CannotOpen as error:
         sys.exit(str(error))
     for problem in bot.last_report.problems:
         print(f"skipped {problem}", file=sys.stderr)

@@ -35,36 +35,17 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def make_llm(spec: str | None, timeout: float = LLM_TIMEOUT):
-    """The LLM a --llm spec names (None without one), also set as llama-index's Settings.llm."""
-    if not spec:
-        return None
-    from llama_index.core import Settings
-
-    from assistant.llm.specs import LLMSpecError, llm_from_spec
-
-    try:
-        llm = llm_from_spec(spec, timeout)
-    except LLMSpecError as error:
-        _fail(str(error))
-    Settings.llm = llm  # explicit, so no llama-index component reaches for OpenAI
-    return llm
-
-
 def open_assistant(index_dir: Path, articles: Path | None = None, llm_spec: str | None = None, llm_timeout: float = LLM_TIMEOUT):
     """Load the index (syncing `articles` first when given); exit with a clear message if impossible."""
-    from assistant.facade import Assistant
-    from assistant.index.store import NewsCiteIndexError
+    from assistant.options import AssistantOptions, CannotOpen, open_assistant as open_with_options  # numpy, faiss: not for --help
 
-    llm = make_llm(llm_spec, llm_timeout)
     try:
-        if articles is not None:
-            bot = Assistant.from_directory(articles, index_dir=index_dir, llm=llm, llm_timeout=llm_timeout)
-            _print_problems(bot.last_report.problems)
-            return bot
-        return Assistant.load(index_dir, llm=llm, llm_timeout=llm_timeout)
-    except NewsCiteIndexError as error:
+        bot = open_with_options(AssistantOptions(index_dir, [articles] if articles is not None else [], llm_spec, llm_timeout))
+    except CannotOpen as error:
         _fail(str(error))
+    if articles is not None:
+        _print_problems(bot.last_report.problems)
+    return bot
 
 
 def _print_problems(problems) -> None:

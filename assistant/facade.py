@@ -6,28 +6,28 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
-from assistant.answer.extractive import AnswerComposer, SentenceVectors
+from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
+from assistant.answer.extractive import AnswerComposer, SentenceVectors
+from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.embed.embedding import Embedder, default_embedder, question_embedder
+from assistant.eval.runner import evaluate
 from assistant.index.build import IndexReport, ProgressCallback, update_index
-from assistant.llm.call import DEFAULT_TIMEOUT as DEFAULT_LLM_TIMEOUT
-from assistant.answer.retrieval import ChunkHit, HybridRetriever
 from assistant.index.store import IndexData, IndexSettings, indexed_backend, load_index
+from assistant.llm.call import DEFAULT_TIMEOUT as DEFAULT_LLM_TIMEOUT
 from assistant.model import Answer, Article
+from assistant.outlets.comparer import Comparer
+from assistant.outlets.comparison import Comparison
+from assistant.outlets.review import review_answer
 
 
-class _Search(NamedTuple):
-    """What one question retrieved, from one consistent snapshot of the index."""
+class _Snapshot(NamedTuple):
+    """One consistent state of the index and everything built over it (an upload swaps all at once)."""
 
-    question: str
-    query: str
-    query_vector: Any
-    hits: list[ChunkHit]
-    scope: str
     data: IndexData
-    composer: Any  # AnswerComposer, or LLMComposer when an LLM is set
-    outlets: list[str] | None = None
-    avoid: frozenset[tuple[str, int]] = frozenset()  # sentences a follow-up should not quote again
+    retriever: HybridRetriever
+    writer: Composer  # the LLM composer when an LLM is set, else the extractive one
+    comparer: Comparer
 
 
 class Assistant:
@@ -54,17 +54,19 @@ class Assistant:
         self._use(data)
 
     def _use(self, data: IndexData) -> None:
-        self.data = data
-        self.retriever = HybridRetriever(data)
         composer = AnswerComposer(data, SentenceVectors(data, self.embedder), self.threshold)
-        self.composer, self.writer = composer, self._writer(composer)
+        retriever = HybridRetriever(data)
+        writer = self._writer(composer)
+        self.data, self.retriever, self.composer, self.writer = data, retriever, composer, writer
+        self.comparer = Comparer(data, retriever, composer, self.embedder)  # speakers, corroboration, conflicts
+        self._snapshot = _Snapshot(data, retriever, writer, self.comparer)
         self._by_id = data.doc_index
 
-    def _writer(self, composer: AnswerComposer):
-        """The LLM composer over `composer` when an LLM is set (it falls back to `composer`)."""
+    def _writer(self, composer: AnswerComposer) -> Composer:
+        """The LLM composer over `composer` when an LLM is set (it falls back to `composer`), else `composer`."""
         if self.llm is None:
-            return None
-        from assistant.llm.composer import LLMComposer
+            return composer
+        from assistant.llm.composer import LLMComposer  # imports llama-index: only when an LLM is set
 
         return LLMComposer(composer, self.llm, self.llm_timeout)
 
@@ -114,45 +116,42 @@ class Assistant:
         conversation: Conversation | None = None,
     ) -> Answer:
         """Answer from the articles' own sentences (or, with an LLM, in its verified words), or abstain."""
-        found = self._search(question, outlets, conversation)
-        answer = found.composer.compose(found.question, found.query, found.query_vector, found.hits, found.scope, found.avoid)
-        return self._finish(answer, found, conversation)
+        *_, answer = self.ask_stream(question, outlets, conversation, stream=False)
+        return answer
 
     def ask_stream(
         self,
         question: str,
         outlets: Iterable[str] | None = None,
         conversation: Conversation | None = None,
+        stream: bool = True,
     ) -> Iterator[str | Answer]:
         """Like `ask`, but yields the answer's text as it is written and verified (str pieces),
         then the final `Answer`, which replaces what was streamed. Without an LLM, only the `Answer`."""
-        found = self._search(question, outlets, conversation)
-        args = (found.question, found.query, found.query_vector, found.hits, found.scope)
-        if not hasattr(found.composer, "compose_stream"):  # extractive: nothing to stream
-            yield self._finish(found.composer.compose(*args, avoid=found.avoid), found, conversation)
-            return
-        for item in found.composer.compose_stream(*args, avoid=found.avoid):
-            yield self._finish(item, found, conversation) if isinstance(item, Answer) else item
+        snapshot = self._snapshot  # one consistent snapshot, whatever an upload does meanwhile
+        found = self._retrieve(snapshot, question, outlets, conversation)
+        for item in snapshot.writer.compose_stream(found, stream=stream):
+            yield self._finish(item, found, snapshot, conversation) if isinstance(item, Answer) else item
 
-    def _search(self, question: str, outlets: Iterable[str] | None, conversation: Conversation | None) -> _Search:
+    def _retrieve(
+        self, snapshot: _Snapshot, question: str, outlets: Iterable[str] | None, conversation: Conversation | None
+    ) -> Retrieval:
         question = question.strip()
         if not question:
             raise ValueError("The question is empty.")
         outlets = list(outlets) if outlets else None
         query = self._condense(question, conversation)
-        data, retriever, composer = self.data, self.retriever, self.writer or self.composer  # one consistent snapshot
         query_vector = self.embedder.embed_query(query)
-        hits = retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
-        scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {len(data.articles)} indexed articles"
+        hits = snapshot.retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
+        articles = len(snapshot.data.articles)
+        scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {articles} indexed articles"
         avoid = conversation.quoted() if conversation is not None and query != question else frozenset()
-        return _Search(question, query, query_vector, hits, scope, data, composer, outlets, avoid)
+        return Retrieval(question, query, query_vector, hits, scope, avoid, outlets)
 
-    def _finish(self, answer: Answer, found: _Search, conversation: Conversation | None) -> Answer:
-        data = found.data
+    def _finish(self, answer: Answer, found: Retrieval, snapshot: _Snapshot, conversation: Conversation | None) -> Answer:
+        data = snapshot.data
         answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in found.hits))
-        from assistant.outlets.comparer import review_answer  # speakers, corroborating outlets, conflicts
-
-        answer = review_answer(self, answer, data, found.query, found.query_vector, found.outlets)
+        answer = review_answer(snapshot.comparer, answer, found.query, found.query_vector, found.outlets)
         if conversation is not None:
             conversation.add(found.question, answer)
         return answer
@@ -163,27 +162,23 @@ class Assistant:
             return question
         if self.llm is None:
             return conversation.condense(question)
-        from assistant.llm.condense import condense_with_llm
+        from assistant.llm.condense import condense_with_llm  # imports llama-index: only when an LLM is set
 
         return condense_with_llm(self.llm, conversation, question, self.llm_timeout)
 
     def conversation(self) -> Conversation:
         return Conversation()
 
-    def compare(self, question: str, outlets: Iterable[str] | None = None):
+    def compare(self, question: str, outlets: Iterable[str] | None = None) -> Comparison:
         """Who says what: each outlet's quotes on the question, the silent outlets, what is corroborated
-        and where outlets disagree (an `assistant.outlets.comparer.Comparison`)."""
-        from assistant.outlets.comparer import comparer_for
-
-        return comparer_for(self).compare(question, outlets)
+        and where outlets disagree."""
+        return self.comparer.compare(question, outlets)
 
     def evaluate(self, questions, **options):
         """Score answers and citations on a question set; returns an EvalReport (`.metrics`).
 
         Options: format, baseline, report_dir, limit, ... (see `assistant.eval.runner.evaluate`).
         """
-        from assistant.eval.runner import evaluate
-
         return evaluate(self, questions, **options)
 
     # --- the collection -----------------------------------------------------------

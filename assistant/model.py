@@ -7,7 +7,7 @@ Everything a citation points at is a character range into an article's
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterable, Protocol
 
 UNKNOWN_OUTLET = "unknown outlet"
 
@@ -185,3 +185,9 @@ class Answer:
             "unsupported": [u.to_dict() for u in self.unsupported],
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
+
+
+class Answerer(Protocol):
+    """Anything that answers a question with citations (an `Assistant`): what adapters need, without the facade."""
+
+    def ask(self, question: str, outlets: Iterable[str] | None = None) -> Answer: ...

@@ -31,16 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
 
-try:  # the layout after issue 13
-    from assistant.answer.conversation import Conversation  # noqa: E402
-    from assistant.eval.datasets import load_squad  # noqa: E402
-    from assistant.eval.questions import load_jsonl  # noqa: E402
-    from assistant.eval.runner import assistant_for  # noqa: E402
-except ImportError:  # the flat layout before it
-    from assistant.answer.conversation import Conversation  # noqa: E402
-    from assistant.eval.datasets import load_squad  # noqa: E402
-    from assistant.eval.questions import load_jsonl  # noqa: E402
-    from assistant.eval.runner import assistant_for  # noqa: E402
+from assistant.answer.conversation import Conversation  # noqa: E402
+from assistant.eval.datasets import load_squad  # noqa: E402
+from assistant.eval.questions import load_jsonl  # noqa: E402
+from assistant.options import assistant_for  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 EVIDENCE_LINE = re.compile(r"^\[(\d+)\] \((.*?)\) (.*)$", re.MULTILINE)

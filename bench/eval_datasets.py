@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.eval.datasets import load_realtimeqa, load_squad  # noqa: E402
 from assistant.eval.questions import load_jsonl  # noqa: E402
-from assistant.eval.runner import EvalReport, assistant_for, default_index_dir, evaluate  # noqa: E402
+from assistant.eval.runner import EvalReport, default_index_dir, evaluate  # noqa: E402
+from assistant.options import assistant_for  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 RESULTS = ROOT / "bench" / "results"

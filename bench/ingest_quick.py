@@ -39,7 +39,7 @@ def llama_index_pipeline(articles) -> dict:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    from assistant.embed.embedding import model_path
+    from assistant.embed.minilm import model_path
 
     Settings.llm = MockLLM()  # never reach for OpenAI
     embed_model = HuggingFaceEmbedding(model_name=model_path(), device="cpu")

@@ -174,7 +174,7 @@ def stage_baseline(size: int | None, work: Path) -> dict:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    from assistant.embed.embedding import model_path
+    from assistant.embed.minilm import model_path
 
     articles, counts = bench_articles(size)
     Settings.llm = MockLLM()  # never reach for OpenAI
@@ -220,6 +220,7 @@ def stage_baseline(size: int | None, work: Path) -> dict:
 
 def stage_query(size: int | None, work: Path) -> dict:
     from assistant.index.dense import exact_top
+    from assistant.answer.retrieval import Retrieval
     from assistant.facade import Assistant
 
     rss_before = current_rss_mb()
@@ -244,7 +245,7 @@ def stage_query(size: int | None, work: Path) -> dict:
         b = time.perf_counter()
         hits = bot.retriever.retrieve(q, vector, k=bot.chunks_per_question)
         c = time.perf_counter()
-        bot.composer.compose(q, q, vector, hits)
+        bot.composer.compose(Retrieval(q, q, vector, hits))
         d = time.perf_counter()
         steps["embed_query"].append(b - a)
         steps["retrieve"].append(c - b)

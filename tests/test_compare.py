@@ -98,12 +98,11 @@ def test_per_outlet_view_silent_outlets_and_the_outlet_filter(bot):
 def test_the_deep_search_of_large_collections_finds_what_per_outlet_searches_find(bot, monkeypatch):
     """Large (IVF) collections take each outlet's chunks from one deep search; where that search
     reaches every chunk, as here, the comparison must equal the one from a search per outlet."""
-    from assistant import compare
-    from assistant.outlets.comparer import comparer_for
+    from assistant.outlets import comparer as engine
 
-    monkeypatch.setattr(compare, "WIDE_CHUNKS", 3)  # so the per-outlet searches matter
-    monkeypatch.setattr(compare, "PER_OUTLET_CHUNKS", 2)  # and the articles are not read whole
-    comparer = comparer_for(bot)
+    monkeypatch.setattr(engine, "WIDE_CHUNKS", 3)  # so the per-outlet searches matter
+    monkeypatch.setattr(engine, "PER_OUTLET_CHUNKS", 2)  # and the articles are not read whole
+    comparer = bot.comparer
     assert comparer.deep_search is False  # 32 chunks: exact search, one (cached) search per outlet
     for question in QUESTIONS:
         per_outlet = comparer.compare(question["question"]).to_dict()

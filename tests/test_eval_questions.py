@@ -10,7 +10,8 @@ import pytest
 
 from assistant.eval.datasets import load_realtimeqa, load_squad
 from assistant.eval.metrics import contains
-from assistant.eval.questions import QuestionSetError, load_jsonl, load_question_set
+from assistant.eval.datasets import load_question_set
+from assistant.eval.questions import QuestionSetError, load_jsonl
 from assistant.ingest.load import load_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,9 +5,9 @@ import re
 
 from assistant.answer.extractive import answer_text
 from assistant.model import Answer, AnswerSentence, Article, Citation, SourceRef
+from assistant.web.pieces import Turn
 from assistant.web.render import (
     HIGHLIGHT_ID,
-    Turn,
     render_answer,
     render_collection,
     render_source,

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from assistant.outlets.conflicts.statement import Statement
 from assistant.answer.conversation import own_part
 from assistant.embed.embedding import Embedder
 from assistant.index.bm25 import terms
-from assistant.answer.retrieval import ChunkHit
+from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.index.store import IndexData
 from assistant.model import Answer, Article, Citation, SourceRef, source_label
 
@@ -183,25 +183,18 @@ class AnswerComposer:
         text_a, text_b = self.data.sentence_text(a.row), self.data.sentence_text(b.row)
         return claims_agree(Statement(text_a, terms=a.terms), Statement(text_b, terms=b.terms))
 
-    def compose(
-        self,
-        question: str,
-        query: str,
-        query_vector: np.ndarray,
-        hits: list[ChunkHit],
-        scope: str = "the indexed articles",
-        avoid: frozenset[tuple[str, int]] = frozenset(),
-    ) -> Answer:
+    def compose(self, found: Retrieval) -> Answer:
         """`avoid`: (doc_id, start) of sentences the conversation already quoted; a follow-up gets new
         sentences when one clears the threshold, and the earlier ones only when nothing new does."""
-        scored = self.score(query, query_vector, self.candidates(hits), question)
+        question, query, avoid = found.question, found.query, found.avoid
+        scored = self.score(query, found.query_vector, self.candidates(found.hits), question)
         if avoid:
             fresh = [s for s in scored if (self.data.articles[s.doc].doc_id, s.start) not in avoid]
             if fresh and fresh[0].score >= self.threshold:
                 scored = fresh
         best = scored[0].score if scored else 0.0
         if best < self.threshold:
-            return Answer(question, abstention_text(scope), True, [], query, best)
+            return Answer(question, abstention_text(found.scope), True, [], query, best)
         floor = max(self.threshold, best - SECOND_CITATION_MARGIN)
         citations: list[Citation] = []
         used: set[int] = set()
@@ -218,6 +211,10 @@ class AnswerComposer:
             used.update([sentence.row, *(o.row for o in group)])
             citations.append(self.citation(sentence, group))
         return Answer(question, answer_text(citations), False, citations, query, best)
+
+    def compose_stream(self, found: Retrieval, stream: bool = True) -> Iterator[str | Answer]:
+        """Nothing to stream: the answer is the articles' own sentences, whole."""
+        yield self.compose(found)
 
     def citation(self, sentence: ScoredSentence, same: list[ScoredSentence]) -> Citation:
         article = self.data.articles[sentence.doc]

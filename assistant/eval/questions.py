@@ -196,26 +196,3 @@ def load_jsonl(path: str | Path) -> QuestionSet:
         raise QuestionSetError(f"{path}: not UTF-8 text (undecodable byte at position {error.start})") from None
     questions, problems = parse_jsonl(text.splitlines(), str(path))
     return QuestionSet(name=path.stem, source=str(path), format="jsonl", questions=questions, problems=problems)
-
-
-def load_question_set(path: str | Path, format: str = "jsonl", limit: int | None = None, **options) -> QuestionSet:
-    """Any supported format; `options` go to the dataset adapter (sample sizes, seed)."""
-    if format == "jsonl":
-        if options:
-            raise TypeError(f"the jsonl format takes no options ({', '.join(options)})")
-        question_set = load_jsonl(path)
-    elif format == "squad":
-        from assistant.eval.datasets import load_squad
-
-        question_set = load_squad(path, limit=limit, **options)
-    elif format == "realtimeqa":
-        from assistant.eval.datasets import load_realtimeqa
-
-        question_set = load_realtimeqa(path, limit=limit, **options)
-    else:
-        raise QuestionSetError(f"unknown question-set format {format!r}; use one of {', '.join(FORMATS)}")
-    question_set = question_set.limited(limit)
-    if not question_set.questions:
-        details = "; ".join(str(p) for p in question_set.problems[:3])
-        raise QuestionSetError(f"{path}: no valid questions" + (f" ({details})" if details else ""))
-    return question_set

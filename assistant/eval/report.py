@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant.eval.metrics import Metric, label
-
-if TYPE_CHECKING:
-    from assistant.eval.runner import EvalReport, SystemResult
+from assistant.eval.results import EvalReport, SystemResult
 
 TYPE_COLUMNS = (
     "answer_accuracy", "citation_recall", "citation_precision", "RECALL", "mrr", "source_coverage", "conflict_recall",
@@ -45,7 +42,7 @@ def fmt_interval(metric: Metric, name: str) -> str:
     return f"{100 * metric.low:.1f}-{100 * metric.high:.1f}"
 
 
-def _columns(report: "EvalReport", names: tuple[str, ...]) -> list[str]:
+def _columns(report: EvalReport, names: tuple[str, ...]) -> list[str]:
     recall = f"recall@{max(report.settings.get('ks') or [5])}"
     return [recall if n == "RECALL" else n for n in names]
 
@@ -55,7 +52,7 @@ def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def markdown(report: "EvalReport") -> str:
+def markdown(report: EvalReport) -> str:
     qs = report.question_set
     nc, base = report.newscite, report.baseline
     info = nc.info
@@ -114,7 +111,7 @@ def markdown(report: "EvalReport") -> str:
     return "\n".join(lines) + "\n"
 
 
-def misses(system: "SystemResult") -> list[str]:
+def misses(system: SystemResult) -> list[str]:
     wrong = [
         r for r in system.results
         if (r.question.answerable and not r.score.correct) or (not r.question.answerable and not r.answer.abstained)
@@ -189,7 +186,7 @@ def _bars(ax, xs, metrics: list[Metric], width: float, name: str, errors: bool =
             ax.text(x, 0.01, "0", ha="center", va="bottom", fontsize=6)
 
 
-def write_chart(report: "EvalReport", path: Path) -> None:
+def write_chart(report: EvalReport, path: Path) -> None:
     """Metrics by question type; NewsCite vs baseline overall; latency distribution."""
     import matplotlib
 
@@ -240,7 +237,7 @@ def write_chart(report: "EvalReport", path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(report: "EvalReport", folder: Path) -> dict[str, Path]:
+def write_report(report: EvalReport, folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     files = {"summary": folder / "summary.md", "json": folder / "results.json", "chart": folder / "chart.png"}
     files["summary"].write_text(markdown(report), encoding="utf-8")

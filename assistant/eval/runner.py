@@ -13,26 +13,35 @@ from __future__ import annotations
 import os
 import platform
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 from assistant.answer.conversation import Conversation
-from assistant.eval.metrics import (
-    BOOTSTRAP_SAMPLES,
-    DEFAULT_KS,
-    Cited,
-    Metric,
-    QuestionScore,
-    score_question,
-    summarize,
-)
-from assistant.eval.questions import Question, QuestionSet, QuestionSetError, load_question_set
+from assistant.answer.extractive import AnswerComposer
+from assistant.embed.embedding import Embedder
+from assistant.eval.metrics import BOOTSTRAP_SAMPLES, DEFAULT_KS, Cited, score_question, summarize
+from assistant.eval.datasets import load_question_set
+from assistant.eval.questions import Question, QuestionSet, QuestionSetError
+from assistant.eval.report import write_report
+from assistant.eval.results import EvalReport, QuestionResult, SystemResult
 from assistant.model import Answer, Article, Citation
 
-if TYPE_CHECKING:
-    from assistant.facade import Assistant
-    from assistant.embed.embedding import Embedder
+class Evaluated(Protocol):
+    """What `evaluate` asks of an `Assistant` (structural: the runner never imports the facade)."""
+
+    index_dir: Path
+    embedder: Embedder
+    composer: AnswerComposer
+
+    @property
+    def articles(self) -> list[Article]: ...
+
+    def ask(self, question: str, outlets: Iterable[str] | None = None, conversation: Conversation | None = None) -> Answer: ...
+
+    def article(self, doc_id: str) -> Article: ...
+
+    def stats(self) -> dict: ...
+
 
 NEWSCITE = "NewsCite"
 Progress = Callable[[int, int], None]  # (questions done, questions in all)
@@ -79,49 +88,6 @@ def cited(citation: Citation) -> Cited:
     refs = [citation, *citation.also_in]
     return Cited(doc_ids=[r.doc_id for r in refs], quotes=[r.quote for r in refs])
 
-
-@dataclass
-class QuestionResult:
-    """One question, the answer a system gave, how long it took, and its scores."""
-
-    question: Question
-    answer: Answer
-    latency: float
-    score: QuestionScore
-    quote_errors: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        answer = self.answer.to_dict()  # everything the answer carries (conflicts, mode, ...)
-        answer.pop("question", None)
-        answer["answer"] = answer.pop("text")
-        return {
-            **self.question.to_dict(),
-            **answer,
-            "retrieved_doc_ids": self.answer.retrieved_doc_ids,
-            "latency_ms": round(self.latency * 1000, 2),
-            "scores": self.score.to_dict(),
-            "quote_errors": self.quote_errors,
-        }
-
-
-@dataclass
-class SystemResult:
-    """Everything one system (NewsCite or the baseline) did on the question set."""
-
-    name: str
-    results: list[QuestionResult]
-    metrics: dict[str, Metric]
-    by_type: dict[str, dict[str, Metric]]
-    info: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "info": self.info,
-            "metrics": {name: m.to_dict() for name, m in self.metrics.items()},
-            "by_type": {t: {name: m.to_dict() for name, m in ms.items()} for t, ms in self.by_type.items()},
-            "questions": [r.to_dict() for r in self.results],
-        }
 
 
 def score_system(
@@ -182,90 +148,24 @@ def run_questions(
     return results
 
 
-# --- the report -----------------------------------------------------------------------------
-
-
-@dataclass
-class EvalReport:
-    """What `Assistant.evaluate` returns; `.metrics` holds NewsCite's overall numbers."""
-
-    question_set: QuestionSet
-    newscite: SystemResult
-    baseline: SystemResult | None = None
-    warnings: list[str] = field(default_factory=list)
-    settings: dict = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def metrics(self) -> dict[str, float | None]:
-        """Metric name -> overall value (None where no question qualifies)."""
-        return {name: m.value for name, m in self.newscite.metrics.items()}
-
-    @property
-    def intervals(self) -> dict[str, tuple[float | None, float | None]]:
-        """Metric name -> 95% bootstrap interval."""
-        return {name: (m.low, m.high) for name, m in self.newscite.metrics.items()}
-
-    @property
-    def results(self) -> list[QuestionResult]:
-        return self.newscite.results
-
-    @property
-    def quote_failures(self) -> list[str]:
-        return [f"{r.question.id}: {error}" for r in self.newscite.results for error in r.quote_errors]
-
-    @property
-    def passed(self) -> bool:
-        """True when every NewsCite quote is exactly its source slice."""
-        return not self.quote_failures
-
-    def systems(self) -> list[SystemResult]:
-        return [self.newscite] + ([self.baseline] if self.baseline else [])
-
-    def to_dict(self) -> dict:
-        qs = self.question_set
-        return {
-            "question_set": {
-                "name": qs.name,
-                "source": qs.source,
-                "format": qs.format,
-                "description": qs.description,
-                "questions": len(qs.questions),
-                "types": qs.types(),
-            },
-            "settings": self.settings,
-            "passed": self.passed,
-            "quote_failures": self.quote_failures,
-            "warnings": self.warnings,
-            "systems": {("newscite" if s is self.newscite else "baseline"): s.to_dict() for s in self.systems()},
-        }
-
-    def write(self, folder: str | Path) -> dict[str, Path]:
-        """summary.md, results.json and chart.png in `folder`."""
-        from assistant.eval.report import write_report
-
-        self.files = write_report(self, Path(folder))
-        return self.files
-
-
 # --- running ----------------------------------------------------------------------------------
 
 
-def check_doc_ids(bot: "Assistant", question_set: QuestionSet) -> list[str]:
+def check_doc_ids(bot: Evaluated, question_set: QuestionSet) -> list[str]:
     """Warnings for doc_ids the index does not hold (retrieval scores would be meaningless for them)."""
     indexed = {a.doc_id for a in bot.articles}
     missing = [(q, d) for q in question_set.questions for d in q.doc_ids if d not in indexed]
     if missing and question_set.articles is not None:
         raise QuestionSetError(
             f"{len({d for _, d in missing})} of the {question_set.format} set's articles are not in the index at "
-            f"{bot.index_dir}; build one for it with assistant.eval.runner.assistant_for(question_set, index_dir) "
+            f"{bot.index_dir}; build one for it with assistant.options.assistant_for(question_set, index_dir) "
             f"or run `newscite eval --format {question_set.format} ...`"
         )
     return [f"{q.where}: doc_id {d!r} is not in the index at {bot.index_dir}" for q, d in missing]
 
 
 def evaluate(
-    bot: "Assistant",
+    bot: Evaluated,
     questions: str | Path | QuestionSet,
     *,
     format: str = "jsonl",
@@ -340,40 +240,9 @@ def evaluate(
         },
     )
     if report_dir is not None:
-        report.write(report_dir)
+        report.files = write_report(report, Path(report_dir))
     if strict and not report.passed:
         raise QuoteMismatchError(report)
     return report
 
 
-def default_index_dir(format: str) -> Path:
-    """Where `newscite eval` keeps a dataset's own index between runs (only changes are re-embedded)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "newscite" / "eval-index" / format
-
-
-def assistant_for(
-    question_set: QuestionSet,
-    index_dir: str | Path,
-    embedder: "Embedder | None" = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> "Assistant":
-    """An Assistant over exactly the question set's own articles (SQuAD paragraphs, RealTime QA news)."""
-    from assistant.facade import Assistant
-    from assistant.embed.embedding import default_embedder, question_embedder
-    from assistant.index.build import update_index
-    from assistant.ingest.load import LoadResult
-    from assistant.index.store import IndexMismatchError
-
-    if question_set.articles is None:
-        raise ValueError(f"{question_set.source}: this question set brings no articles; index them yourself")
-    articles_embedder = embedder or default_embedder()
-    sources = sorted({a.source or question_set.source for a in question_set.articles})
-    loaded = LoadResult(articles=list(question_set.articles))
-    try:
-        data, report = update_index(index_dir, sources, articles_embedder, loaded=loaded, progress=progress)
-    except IndexMismatchError:  # a dataset's index is a cache: one built by another NewsCite version is rebuilt
-        data, report = update_index(index_dir, sources, articles_embedder, loaded=loaded, progress=progress, rebuild=True)
-    bot = Assistant(data, index_dir, embedder or question_embedder(data.backend, articles_embedder))
-    bot.last_report = report
-    return bot

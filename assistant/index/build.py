@@ -24,7 +24,8 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from assistant.index.pooling import pool_chunks, sentence_weights
-from assistant.embed.embedding import BATCH_SIZE, Embedder
+from assistant.embed.embedding import Embedder
+from assistant.embed.minilm import BATCH_SIZE
 from assistant.ingest.load import LoadResult, Problem, article_problem, load_paths, unexpected
 from assistant.index.store import (
     IndexData,

@@ -45,7 +45,7 @@ import numpy as np
 
 from assistant.index.dense import build_index, describe
 from assistant.index.articles import load_articles, save_articles
-from assistant.embed.embedding import MODEL_DIM, MODEL_NAME
+from assistant.embed.minilm import MODEL_DIM, MODEL_NAME
 from assistant.index.bm25 import BM25Index
 from assistant.model import Article
 from assistant.index.codes import QuantizedVectors

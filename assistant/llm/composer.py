@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-import numpy as np
 
 from assistant.answer.extractive import AnswerComposer
 from assistant.llm.drafts import DraftStream
@@ -26,7 +25,7 @@ from assistant.answer.evidence import MAX_EVIDENCE, Evidence, outlets_of, render
 from assistant.llm.call import DEFAULT_TIMEOUT, LLMError, LLMTimeout, stream_text
 from assistant.llm.specs import describe
 from assistant.llm.prompts import render
-from assistant.answer.retrieval import ChunkHit
+from assistant.answer.retrieval import Retrieval
 from assistant.answer.support import SUPPORT_THRESHOLD
 from assistant.model import Answer
 from assistant.answer.verify import Verifier
@@ -63,38 +62,22 @@ class LLMComposer:
         self.support_threshold = support_threshold
         self.name = describe(llm)
 
-    def compose(
-        self,
-        question: str,
-        query: str,
-        query_vector: np.ndarray,
-        hits: list[ChunkHit],
-        scope: str = "the indexed articles",
-        avoid: frozenset[tuple[str, int]] = frozenset(),
-    ) -> Answer:
+    def compose(self, found: Retrieval) -> Answer:
         """The verified answer, asking the LLM for its whole text at once."""
-        *_, answer = self.compose_stream(question, query, query_vector, hits, scope, stream=False, avoid=avoid)
+        *_, answer = self.compose_stream(found, stream=False)
         return answer
 
-    def compose_stream(
-        self,
-        question: str,
-        query: str,
-        query_vector: np.ndarray,
-        hits: list[ChunkHit],
-        scope: str = "the indexed articles",
-        stream: bool = True,
-        avoid: frozenset[tuple[str, int]] = frozenset(),
-    ) -> Iterator[str | Answer]:
+    def compose_stream(self, found: Retrieval, stream: bool = True) -> Iterator[str | Answer]:
         """Yield verified answer text piece by piece, then the final `Answer`.
 
-        `avoid` (sentences the conversation already quoted) applies to the extractive fallback;
+        `found.avoid` (sentences the conversation already quoted) applies to the extractive fallback;
         the LLM sees the evidence and writes its own follow-up answer."""
+        question, query = found.question, found.query
         composer = self.composer
-        scored = composer.score(query, query_vector, composer.candidates(hits), question)
+        scored = composer.score(query, found.query_vector, composer.candidates(found.hits), question)
         best = scored[0].score if scored else 0.0
         if best < composer.threshold:
-            answer = composer.compose(question, query, query_vector, hits, scope, avoid)
+            answer = composer.compose(found)
             answer.notice, answer.llm = NOT_ASKED, self.name
             yield answer
             return
@@ -108,10 +91,10 @@ class LLMComposer:
                     if piece is not None:
                         yield piece
         except LLMTimeout:
-            yield self._fallback(question, query, query_vector, hits, scope, f"the LLM did not answer within {self.timeout:g} s", verifier, avoid)
+            yield self._fallback(found, f"the LLM did not answer within {self.timeout:g} s", verifier)
             return
         except LLMError as error:
-            yield self._fallback(question, query, query_vector, hits, scope, str(error), verifier, avoid)
+            yield self._fallback(found, str(error), verifier)
             return
         for draft in drafts.finish():
             piece = verifier.check(draft)
@@ -119,7 +102,7 @@ class LLMComposer:
                 yield piece
         if not verifier.sentences:
             reason = self._why_nothing(verifier, drafts.text)
-            yield self._fallback(question, query, query_vector, hits, scope, reason, verifier, avoid)
+            yield self._fallback(found, reason, verifier)
             return
         yield Answer(
             question, verifier.text, False, verifier.citations, query, best,
@@ -137,8 +120,8 @@ class LLMComposer:
             return "the LLM's answer cited no evidence"
         return "no sentence of the LLM's answer is supported by the evidence it cites"
 
-    def _fallback(self, question, query, query_vector, hits, scope, reason: str, verifier: Verifier, avoid=frozenset()) -> Answer:
-        answer = self.composer.compose(question, query, query_vector, hits, scope, avoid)
+    def _fallback(self, found: Retrieval, reason: str, verifier: Verifier) -> Answer:
+        answer = self.composer.compose(found)
         answer.mode, answer.llm = "extractive", self.name
         answer.notice = fallback_notice(reason)
         answer.text = f"{answer.notice}\n\n{answer.text}"

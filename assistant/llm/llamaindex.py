@@ -7,7 +7,7 @@ app gets exact, checkable citations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -15,11 +15,9 @@ from llama_index.core.base.response.schema import Response
 from llama_index.core.query_engine import CustomQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.model import Answer, Citation
+from assistant.embed.embedding import Embedder, default_embedder
+from assistant.model import Answer, Answerer, Citation
 
-if TYPE_CHECKING:
-    from assistant.facade import Assistant
-    from assistant.embed.embedding import Embedder
 
 
 def citation_node(citation: Citation) -> NodeWithScore:
@@ -47,7 +45,7 @@ def citation_node(citation: Citation) -> NodeWithScore:
 class NewsCiteRetriever(BaseRetriever):
     """Retrieves the exact quotes that answer a query (empty when NewsCite abstains)."""
 
-    def __init__(self, assistant: "Assistant", outlets: Iterable[str] | None = None) -> None:
+    def __init__(self, assistant: Answerer, outlets: Iterable[str] | None = None) -> None:
         super().__init__()
         self._assistant = assistant
         self._outlets = list(outlets) if outlets else None
@@ -63,7 +61,7 @@ class NewsCiteQueryEngine(CustomQueryEngine):
     assistant: Any
     outlets: list[str] | None = None
 
-    def __init__(self, assistant: "Assistant", outlets: Iterable[str] | None = None) -> None:
+    def __init__(self, assistant: Answerer, outlets: Iterable[str] | None = None) -> None:
         super().__init__(assistant=assistant, outlets=list(outlets) if outlets else None)
 
     def custom_query(self, query_str: str) -> Response:
@@ -78,9 +76,7 @@ class NewsCiteQueryEngine(CustomQueryEngine):
 class NewsCiteEmbedding(BaseEmbedding):
     """The packaged MiniLM as a llama-index embedding model, for `Settings.embed_model`."""
 
-    def __init__(self, embedder: "Embedder | None" = None, **kwargs: Any) -> None:
-        from assistant.embed.embedding import default_embedder
-
+    def __init__(self, embedder: Embedder | None = None, **kwargs: Any) -> None:
         embedder = embedder or default_embedder()
         super().__init__(model_name=embedder.name, embed_batch_size=16, **kwargs)
         self._embedder = embedder
@@ -98,7 +94,7 @@ class NewsCiteEmbedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
-def use_offline_settings(embedder: "Embedder | None" = None) -> None:
+def use_offline_settings(embedder: Embedder | None = None) -> None:
     """Point llama-index's global Settings at local models so nothing reaches for OpenAI."""
     from llama_index.core import Settings
 

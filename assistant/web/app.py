@@ -27,16 +27,16 @@ from typing import Any, Iterator
 import gradio as gr
 
 from assistant.facade import Assistant
-from assistant.web.compare import COMPARE_CSS, COMPARE_PLACEHOLDER
+from assistant.web.compare import COMPARE_CSS, COMPARE_PLACEHOLDER, compare_panel
 from assistant.answer.conversation import Conversation
 from assistant.limits import limits
 from assistant.ingest.load import SUPPORTED
 from assistant.web.uploads import UploadOutcome, add_uploads
 from assistant.web.highlight import escape
+from assistant.web.pieces import Turn
 from assistant.web.render import (
     CSS,
     SOURCE_PLACEHOLDER,
-    Turn,
     render_collection,
     render_source,
     render_source_message,
@@ -124,8 +124,6 @@ class WebApp:
 
     def compare(self, question: str, outlets: list[str] | None, session: ChatSession | None) -> str:
         """The who-says-what panel for the question typed, or else the last one asked."""
-        from assistant.web.compare import compare_panel
-
         question = (question if isinstance(question, str) else "")[:MAX_QUESTION_CHARS]
         turns = session.turns if isinstance(session, ChatSession) else []
         try:

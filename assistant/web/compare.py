@@ -14,7 +14,7 @@ from assistant.model import source_label
 from assistant.outlets.comparison import Comparison
 from assistant.web.highlight import escape
 from assistant.model import Citation, Conflict
-from assistant.web.render import Turn, open_attrs
+from assistant.web.pieces import Turn, open_attrs
 
 COMPARE_PLACEHOLDER = (
     '<div class="nc-compare"><p class="nc-compare-empty">Ask a question, then press "Who says what" '

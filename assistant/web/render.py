@@ -13,38 +13,20 @@ open that article in the source view when clicked; see `webapp.CLICK_JS`.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from assistant.embed.backend_choice import describe_choice
 from assistant.answer.extractive import answer_text
 from assistant.web.highlight import Mark, escape, highlight, safe_url
-from assistant.model import Answer, Article, Citation, SourceRef
+from assistant.model import Answer, Article, Citation
+from assistant.web.compare import render_conflicts, render_speaker
+from assistant.web.pieces import Turn, open_attrs
 
 HIGHLIGHT_ID = "nc-highlight"
 SEARCHING = "Searching the articles…"
 
 
-@dataclass
-class Turn:
-    """One question of a chat and, once composed, its answer (or the error that stopped it)."""
-
-    question: str
-    outlets: list[str] = field(default_factory=list)
-    answer: Answer | None = None
-    error: str | None = None
-    partial: str = ""  # verified sentences streamed so far by an LLM, until `answer` replaces them
-
-
 # --- small pieces ----------------------------------------------------------------
-
-
-def open_attrs(doc_id: str, start: int | None = None, end: int | None = None) -> str:
-    """Attributes that make an element open `doc_id` (with [start, end) highlighted) when clicked."""
-    attrs = f'data-doc="{escape(doc_id)}"'
-    if start is not None and end is not None:
-        attrs += f' data-start="{int(start)}" data-end="{int(end)}"'
-    return attrs
 
 
 def link(url: str | None, label: str = "link") -> str:
@@ -86,18 +68,6 @@ def render_corroboration(citation: Citation) -> str:
     )
     css = "nc-corroboration nc-corroborated" if count > 1 else "nc-corroboration"
     return f'<div class="{css}">Reported by {count} {noun}: {buttons}</div>'
-
-
-def render_speaker(citation: Citation) -> str:
-    from assistant.web.compare import render_speaker as speaker  # who-says-what lives in its own module
-
-    return speaker(citation)
-
-
-def render_conflicts(conflicts) -> str:
-    from assistant.web.compare import render_conflicts as conflicts_html
-
-    return conflicts_html(conflicts)
 
 
 def render_citation(citation: Citation, number: int) -> str:
