@@ -73,7 +73,7 @@ BM25S_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token_pat
 
 @lru_cache(maxsize=1_024)
 def _query_tokens(query: str) -> tuple[str, ...]:
-    """What `bm25s.tokenize([query], stopwords="en", stemmer=...)` returns (tests/test_speed.py checks it)."""
+    """What `bm25s.tokenize([query], stopwords="en", stemmer=...)` returns (tests/index/test_bm25.py checks it)."""
     stop = bm25s_stopwords()
     return tuple(_stemmer().stemWords([w for w in BM25S_TOKEN.findall(query.lower()) if w not in stop]))
 

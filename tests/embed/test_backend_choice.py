@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from assistant import backend_choice
+from assistant.embed import backend_choice
 from assistant.embed.backend_choice import candidates, choose_backend, describe_choice, pick
 from tests.conftest import BUNDLED, ROOT
 

@@ -8,7 +8,7 @@ from assistant.outlets.comparison import Comparison, OutletView, StatementGroup
 from assistant.web.compare import render_comparison, render_conflicts
 from assistant.model import Citation, Conflict, ConflictSide
 from assistant.web.render import render_answer
-from tests.test_web import CHROMIUM, WAIT_MS, ask, browser, open_citation, page, server  # noqa: F401 (fixtures)
+from tests.web.test_browser import CHROMIUM, WAIT_MS, ask, browser, open_citation, page, server  # noqa: F401 (fixtures)
 
 EVIL = 'Admiral Whiskers <script>window.__pwned=1</script> <img src=x onerror="window.__pwned=2">'
 

@@ -1,7 +1,7 @@
 """The page's event handlers over a real Assistant: payloads from anyone, answers in words, bounded concurrency.
 
 Gradio's event API accepts any JSON, not only what the page sends; these tests post what a hostile
-client could. The browser tests (tests/test_web.py) cover the page itself.
+client could. The browser tests (tests/web/test_browser.py) cover the page itself.
 """
 
 from __future__ import annotations
