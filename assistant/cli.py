@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from assistant.llm.call import DEFAULT_TIMEOUT as LLM_TIMEOUT  # stdlib only: startup stays fast
+from assistant.embed.backend_choice import describe_choice
+from assistant.embed.embedding import default_embedder
+from assistant.eval.command import run_eval
+from assistant.index.build import update_index
+from assistant.index.store import NewsCiteIndexError, indexed_backend
+from assistant.limits import limits
+from assistant.llm.call import DEFAULT_TIMEOUT as LLM_TIMEOUT
+from assistant.options import AssistantOptions, CannotOpen
+from assistant.options import open_assistant as open_with_options
+from assistant.outlets.report import comparison_lines
 
 app = typer.Typer(
     help="NewsCite: ask questions about news articles, get answers quoting them exactly.",
@@ -37,8 +47,6 @@ def _fail(message: str) -> None:
 
 def open_assistant(index_dir: Path, articles: Path | None = None, llm_spec: str | None = None, llm_timeout: float = LLM_TIMEOUT):
     """Load the index (syncing `articles` first when given); exit with a clear message if impossible."""
-    from assistant.options import AssistantOptions, CannotOpen, open_assistant as open_with_options  # numpy, faiss: not for --help
-
     try:
         bot = open_with_options(AssistantOptions(index_dir, [articles] if articles is not None else [], llm_spec, llm_timeout))
     except CannotOpen as error:
@@ -75,8 +83,6 @@ def progress_lines(every: float = 10.0):
     so a long run in a log or CI shows it is alive. None on a terminal: tqdm shows the bar there."""
     if sys.stderr.isatty():
         return None
-    import time
-
     last = [time.monotonic()]
 
     def report(done: int, total: int) -> None:
@@ -95,10 +101,6 @@ def index(
     rebuild: Annotated[bool, typer.Option(help="Ignore the existing index and embed everything again.")] = False,
 ) -> None:
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
-    from assistant.embed.embedding import default_embedder
-    from assistant.index.build import update_index
-    from assistant.limits import limits
-    from assistant.index.store import NewsCiteIndexError, indexed_backend
 
     try:
         limits()  # a size limit set to something that is not a size: say so once, not once per file
@@ -121,8 +123,6 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
 ) -> None:
     """What is indexed, and which embedding backend embedded it on which CPU (with the measured rates)."""
-    from assistant.embed.backend_choice import describe_choice
-
     bot = open_assistant(index_dir)
     facts = bot.stats()
     if as_json:
@@ -185,8 +185,6 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Who says what: each outlet's quotes, the silent outlets, what several report, where they disagree."""
-    from assistant.outlets.report import comparison_lines
-
     comparison = open_assistant(index_dir, articles).compare(question, outlets=outlet)
     if as_json:
         typer.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
@@ -223,8 +221,6 @@ def evaluate_command(
     distractors: Annotated[Optional[int], typer.Option("--distractors", min=0, help="realtimeqa: distractor articles.")] = None,
 ) -> None:
     """Measure answers and citations against a question set; exits 1 if any quote is not exact."""
-    from assistant.eval.command import run_eval
-
     code = run_eval(questions, articles=articles, index_dir=index_dir, report_dir=report, format=format,
                     baseline=baseline, limit=limit, distractors=distractors)
     raise typer.Exit(code)

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.embed.embedding import default_embedder  # noqa: E402
-from assistant.index.bm25 import terms  # noqa: E402
+from assistant.text import terms  # noqa: E402
 from assistant.ingest.sentences import split_sentences  # noqa: E402
 from assistant.answer.support import numbers_in, overlap  # noqa: E402
 from assistant.model import Span  # noqa: E402

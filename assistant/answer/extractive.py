@@ -19,14 +19,14 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.outlets.conflicts.detect import claims_agree
-from assistant.outlets.conflicts.statement import Statement
 from assistant.answer.conversation import own_part
-from assistant.embed.embedding import Embedder
-from assistant.index.bm25 import terms
 from assistant.answer.retrieval import ChunkHit, Retrieval
+from assistant.embed.embedding import Embedder
 from assistant.index.store import IndexData
 from assistant.model import Answer, Article, Citation, SourceRef, source_label
+from assistant.outlets.conflicts.detect import claims_agree
+from assistant.outlets.conflicts.statement import Statement
+from assistant.text import terms
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 DENSE_WEIGHT = 0.6  # the rest goes to IDF-weighted keyword overlap

@@ -65,7 +65,7 @@ class HybridRetriever:
         self.lexical_k = lexical_k
 
     def dense(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
-        return self.data.searcher.search(query_vector, k, mask)
+        return [row for row, _ in self.data.searcher.search(query_vector, k, mask)]
 
     def lexical(self, query: str, k: int, mask: np.ndarray | None) -> list[int]:
         return [row for row, _ in self.data.bm25.search(query, k, allowed=mask)]

@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.index.bm25 import terms
+from assistant.text import terms
 
 SUPPORT_WEIGHT = 0.5  # share of the cosine; the rest is keyword overlap
 SUPPORT_THRESHOLD = 0.59  # Youden-optimal at that weight on QuoteSum

@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.extractive import AnswerComposer, make_citation
-from assistant.llm.drafts import Draft
 from assistant.answer.evidence import Evidence
-from assistant.index.bm25 import terms
-from assistant.llm.quotations import verify_quotations
+from assistant.answer.extractive import AnswerComposer, make_citation
 from assistant.answer.support import SUPPORT_THRESHOLD, Support, is_supported, support
+from assistant.llm.drafts import Draft
+from assistant.llm.quotations import verify_quotations
 from assistant.model import AnswerSentence, Citation, SourceRef, UnsupportedSentence
+from assistant.text import terms
 
 END = re.compile(r"([.!?]+)$")
 CLOSING_QUOTE = ("\"", "”", "»", "'", "’")

@@ -12,8 +12,8 @@ from pathlib import Path
 import typer
 
 from assistant.eval.baseline import BaselineUnavailable
-from assistant.eval.metrics import label
 from assistant.eval.datasets import load_question_set
+from assistant.eval.metrics import label
 from assistant.eval.questions import FORMATS, QuestionSetError
 from assistant.eval.report import fmt, fmt_interval
 from assistant.eval.runner import EvalReport, QuoteMismatchError, default_index_dir, evaluate

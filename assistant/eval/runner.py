@@ -19,12 +19,14 @@ from typing import Callable, Iterable, Protocol, Sequence
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer
 from assistant.embed.embedding import Embedder
-from assistant.eval.metrics import BOOTSTRAP_SAMPLES, DEFAULT_KS, Cited, score_question, summarize
+from assistant.eval.baseline import LlamaIndexBaseline
 from assistant.eval.datasets import load_question_set
+from assistant.eval.metrics import BOOTSTRAP_SAMPLES, DEFAULT_KS, Cited, score_question, summarize
 from assistant.eval.questions import Question, QuestionSet, QuestionSetError
 from assistant.eval.report import write_report
 from assistant.eval.results import EvalReport, QuestionResult, SystemResult
 from assistant.model import Answer, Article, Citation
+
 
 class Evaluated(Protocol):
     """What `evaluate` asks of an `Assistant` (structural: the runner never imports the facade)."""
@@ -87,7 +89,6 @@ def shown_citations(answer: Answer) -> list[Citation]:
 def cited(citation: Citation) -> Cited:
     refs = [citation, *citation.also_in]
     return Cited(doc_ids=[r.doc_id for r in refs], quotes=[r.quote for r in refs])
-
 
 
 def score_system(
@@ -211,8 +212,6 @@ def evaluate(
     )
     baseline_result = None
     if baseline:
-        from assistant.eval.baseline import LlamaIndexBaseline
-
         articles = question_set.articles if question_set.articles is not None else bot.articles
         system = LlamaIndexBaseline(articles, persist_dir=baseline_dir)
         system.warm_up()
@@ -246,3 +245,7 @@ def evaluate(
     return report
 
 
+def default_index_dir(format: str) -> Path:
+    """Where `newscite eval` keeps a dataset's own index between runs (only changes are re-embedded)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "newscite" / "eval-index" / format

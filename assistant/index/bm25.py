@@ -19,54 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-# Question words carry no content to match ("Who speaks for ...": "who" is in
-# any sentence with a relative clause); bm25s's English list keeps some of them.
-QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "where", "when", "why", "how", "did", "does", "do"})
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """NLTK's English list (shipped inside llama-index), bm25s's, and question words."""
-    from assistant.ingest.sentences import bundled_nltk_data
-
-    nltk_list = (Path(bundled_nltk_data()) / "corpora" / "stopwords" / "english").read_text().split()
-    return bm25s_stopwords() | frozenset(nltk_list) | QUESTION_WORDS
-
-
-@lru_cache(maxsize=1)
-def bm25s_stopwords() -> frozenset[str]:
-    """bm25s's English stopword list ("en"), read from its module file without importing bm25s."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("bm25s")  # a top-level name: located, not imported
-    assert spec and spec.submodule_search_locations, "bm25s is not installed"
-    source = Path(next(iter(spec.submodule_search_locations))) / "stopwords.py"
-    namespace: dict = {}
-    exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), namespace)
-    return frozenset(namespace["STOPWORDS_EN"])
-
-
-def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed content words: what BM25 and overlap scores compare."""
-    return list(_terms(text))
-
-
-@lru_cache(maxsize=65_536)
-def _terms(text: str) -> tuple[str, ...]:
-    # Cached: the composer and the comparer stem the same candidate sentences question after question.
-    words = [w for w in WORD.findall(text.lower()) if w not in stopwords()]
-    return tuple(_stemmer().stemWords(words))
-
+from assistant.index.depth import DEEP_SEARCH
+from assistant.text import bm25s_stopwords, stemmer
 
 BM25S_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token_pattern
 
@@ -75,7 +29,7 @@ BM25S_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token_pat
 def _query_tokens(query: str) -> tuple[str, ...]:
     """What `bm25s.tokenize([query], stopwords="en", stemmer=...)` returns (tests/index/test_bm25.py checks it)."""
     stop = bm25s_stopwords()
-    return tuple(_stemmer().stemWords([w for w in BM25S_TOKEN.findall(query.lower()) if w not in stop]))
+    return tuple(stemmer().stemWords([w for w in BM25S_TOKEN.findall(query.lower()) if w not in stop]))
 
 
 class Postings:
@@ -105,9 +59,6 @@ class Postings:
         return [self.vocab[t] for t in tokens if t in self.vocab]
 
 
-TOP_CACHED = 1000  # as deep as the comparer's deepest search (assistant.outlets.comparer.DEEP_K)
-
-
 class BM25Index:
     """A bm25s index over a list of texts; rows match the chunk table."""
 
@@ -125,7 +76,7 @@ class BM25Index:
         import bm25s
 
         retriever = bm25s.BM25()
-        corpus_tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+        corpus_tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=stemmer(), show_progress=False)
         retriever.index(corpus_tokens, show_progress=False)
         return cls(retriever)
 
@@ -176,12 +127,12 @@ class BM25Index:
         return found
 
     def _best(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Positions of the TOP_CACHED best of `rows`, best first, computed once per query (see `search`)."""
+        """Positions of the DEEP_SEARCH best of `rows`, best first, computed once per query (see `search`)."""
         key = id(rows)
         with self._lock:
             if self._best_key == key:
                 return self._best_positions
-        k = min(TOP_CACHED, len(rows))
+        k = min(DEEP_SEARCH, len(rows))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.argsort(-scores[top], kind="stable")]
         with self._lock:
@@ -192,9 +143,9 @@ class BM25Index:
         """Top-k (row, score) pairs with a positive score, optionally only rows where allowed is True.
 
         A common word matches most of an archive's chunks: ranking them all takes milliseconds,
-        so an unfiltered search ranks the best TOP_CACHED once and serves every k up to that."""
+        so an unfiltered search ranks the best DEEP_SEARCH once and serves every k up to that."""
         rows, scores = self.matches(query)
-        if allowed is None and 0 < k <= TOP_CACHED:
+        if allowed is None and 0 < k <= DEEP_SEARCH:
             top = self._best(rows, scores)[:k]
             return [(int(rows[i]), float(scores[i])) for i in top if scores[i] > 0]
         if allowed is not None and len(rows):

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 
 import numpy as np
+
+from assistant.index.depth import DEEP_SEARCH
 
 EXACT_MAX = 32_768  # chunks; below this exact search takes under ~2 ms
 TARGET_RECALL = 0.985  # leave-one-out at build time; 0.97 gave 0.959 on the RealTime QA questions (bench/)
 MIN_NPROBE, MAX_NPROBE = 8, 256
 TUNE_QUERIES = 300
-IVF_CACHED = 1000  # as deep as the comparer's deepest search (assistant.outlets.comparer.DEEP_K)
 TRAIN_PER_CELL = 48  # faiss wants at least 39 training points per cell
 
 
@@ -131,13 +133,11 @@ class DenseSearcher:
     """
 
     def __init__(self, index, vectors: np.ndarray) -> None:
-        import threading
-
         self.index = index
         self.vectors = vectors
         self._matrix: np.ndarray | None = None  # float32, C-contiguous (a view of a memory-mapped file)
         self.exact = describe(index)["type"] == "flat"
-        self._recent: dict[bytes, np.ndarray | list[int]] = {}  # exact: scores; IVF: the deep result
+        self._recent: dict[bytes, np.ndarray | list[tuple[int, float]]] = {}  # exact: scores; IVF: the deep result
         self._lock = threading.Lock()
 
     def _scores(self, query: np.ndarray) -> np.ndarray:
@@ -159,7 +159,8 @@ class DenseSearcher:
             self._recent[key] = scores
         return scores
 
-    def search(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[int]:
+    def search(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(row, cosine) of the k best chunks, best first: the shape `BM25Index.search` returns."""
         n = len(self.vectors)
         if n == 0 or k <= 0:
             return []
@@ -176,18 +177,18 @@ class DenseSearcher:
             k = min(k, len(candidates))
             top = np.argpartition(-candidates, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
             top = top[np.argsort(-candidates[top], kind="stable")]
-            return [int(rows[i]) if rows is not None else int(i) for i in top]
+            return [(int(rows[i]) if rows is not None else int(i), float(candidates[i])) for i in top]
         return self._search_ivf(query, k, mask)
 
-    def _search_ivf(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
-        """IVF search on one thread; unfiltered searches are served from one search IVF_CACHED deep per query
+    def _search_ivf(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """IVF search on one thread; unfiltered searches are served from one search DEEP_SEARCH deep per query
         (the probed cells are the same for every k, so a shallower search is a prefix of the deep one)."""
-        if mask is None and k <= IVF_CACHED:
+        if mask is None and k <= DEEP_SEARCH:
             key = query.tobytes()
             with self._lock:
                 found = self._recent.get(key)
             if found is None:
-                found = self._search_ivf_once(query, IVF_CACHED, None)
+                found = self._search_ivf_once(query, DEEP_SEARCH, None)
                 with self._lock:
                     if len(self._recent) >= 4:
                         self._recent.pop(next(iter(self._recent)))
@@ -195,7 +196,7 @@ class DenseSearcher:
             return found[:k]
         return self._search_ivf_once(query, k, mask)
 
-    def _search_ivf_once(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> list[int]:
+    def _search_ivf_once(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         import faiss
 
         faiss.omp_set_num_threads(1)
@@ -209,6 +210,6 @@ class DenseSearcher:
             nprobe = min(ivf.nlist, int(math.ceil(ivf.nprobe * len(mask) / allowed)))
             params = faiss.SearchParametersIVF(sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap)), nprobe=nprobe)
             k = min(k, allowed)
-        _, ids = self.index.search(query.reshape(1, -1), min(k, self.index.ntotal), params=params)
+        scores, ids = self.index.search(query.reshape(1, -1), min(k, self.index.ntotal), params=params)
         del bitmap  # kept alive until the search is done
-        return [int(i) for i in ids[0] if i >= 0]
+        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]

@@ -17,14 +17,14 @@ from typing import Sequence
 
 import numpy as np
 
+from assistant.embed.embedding import TokenCounter
+from assistant.embed.minilm import MODEL_MAX_TOKENS
+
 SPECIAL_TOKENS = 2  # [CLS] and [SEP], which the model's mean pooling counts too
 
 
 def sentence_weights(texts: Sequence[str]) -> np.ndarray:
     """Each sentence's weight: the tokens the model pools over (word pieces + 2, at most 256)."""
-    from assistant.embed.embedding import TokenCounter
-    from assistant.embed.minilm import MODEL_MAX_TOKENS
-
     counts = np.asarray(TokenCounter().count_many(texts), dtype=np.float32) if len(texts) else np.zeros(0, np.float32)
     return np.minimum(counts + SPECIAL_TOKENS, MODEL_MAX_TOKENS)
 

@@ -43,12 +43,12 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from assistant.index.dense import build_index, describe
-from assistant.index.articles import load_articles, save_articles
 from assistant.embed.minilm import MODEL_DIM, MODEL_NAME
+from assistant.index.articles import load_articles, save_articles
 from assistant.index.bm25 import BM25Index
-from assistant.model import Article
 from assistant.index.codes import QuantizedVectors
+from assistant.index.dense import DenseSearcher, build_index, describe
+from assistant.model import Article
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
@@ -134,8 +134,6 @@ class IndexData:
     @cached_property
     def searcher(self):
         """Dense search over the chunk vectors (assistant.index.dense.DenseSearcher), shared by every retriever."""
-        from assistant.index.dense import DenseSearcher
-
         return DenseSearcher(self.faiss_index, self.vectors)
 
     @cached_property

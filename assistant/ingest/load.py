@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from assistant.ingest.clean import guess_title
-from assistant.limits import limits, megabytes
 from assistant.ingest.masthead import infer_outlet
+from assistant.limits import limits, megabytes
 from assistant.model import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}

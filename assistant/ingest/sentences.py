@@ -9,37 +9,17 @@ quote stays readable and fits the embedding model.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
 from assistant.ingest.clean import body_spans
 from assistant.model import Span
+from assistant.text import punkt
 
 MAX_SENTENCE_CHARS = 600
 MAX_JOINED_QUOTE_CHARS = 500
 OPENING_QUOTES = "“\""
 CLOSING_QUOTES = "”\""
-
-
-def bundled_nltk_data() -> str:
-    """llama-index's packaged NLTK data folder, found without importing llama-index."""
-    spec = importlib.util.find_spec("llama_index.core")
-    assert spec and spec.submodule_search_locations, "llama-index-core is not installed"
-    return str(Path(next(iter(spec.submodule_search_locations))) / "_static" / "nltk_cache")
-
-
-@lru_cache(maxsize=1)
-def _punkt():
-    import nltk
-    from nltk.tokenize import PunktTokenizer
-
-    data = bundled_nltk_data()
-    if data not in nltk.data.path:
-        nltk.data.path.insert(0, data)
-    return PunktTokenizer("english")
 
 
 def _open_quotes(text: str) -> bool:
@@ -93,11 +73,11 @@ def _cut_long(text: str, span: Span) -> Iterable[Span]:
 
 def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
     """Quotable sentence spans of the article body, in reading order."""
-    punkt = _punkt()
+    splitter = punkt()
     spans: list[Span] = []
     for paragraph in paragraphs if paragraphs is not None else body_spans(text):
         chunk = text[paragraph.start : paragraph.end]
-        pieces = [Span(paragraph.start + a, paragraph.start + b) for a, b in punkt.span_tokenize(chunk)]
+        pieces = [Span(paragraph.start + a, paragraph.start + b) for a, b in splitter.span_tokenize(chunk)]
         for piece in _join_split_quotes(text, pieces):
             spans.extend(_strip(text, cut) for cut in _cut_long(text, piece))
     return [span for span in spans if re.search(r"\w", text[span.start : span.end])]

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-
-from assistant.answer.extractive import AnswerComposer
-from assistant.llm.drafts import DraftStream
 from assistant.answer.evidence import MAX_EVIDENCE, Evidence, outlets_of, render_evidence, select_evidence
-from assistant.llm.call import DEFAULT_TIMEOUT, LLMError, LLMTimeout, stream_text
-from assistant.llm.specs import describe
-from assistant.llm.prompts import render
+from assistant.answer.extractive import AnswerComposer
 from assistant.answer.retrieval import Retrieval
 from assistant.answer.support import SUPPORT_THRESHOLD
-from assistant.model import Answer
 from assistant.answer.verify import Verifier
+from assistant.llm.call import DEFAULT_TIMEOUT, LLMError, LLMTimeout, stream_text
+from assistant.llm.drafts import DraftStream
+from assistant.llm.prompts import render
+from assistant.llm.specs import describe
+from assistant.model import Answer
 
 NOT_ASKED = "The LLM was not asked: nothing in the articles scored as relevant to the question."
 NO_ANSWER_PHRASES = ("don't say", "do not say", "does not say", "doesn't say")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.ingest.sentences import _punkt
+from assistant.text import punkt
 
 _REF = r"(?:(?:evidence|source|sentence|e|s)\s*)?#?\d{1,3}"
 MARKER = re.compile(rf"\[\s*{_REF}(?:\s*(?:,|;|and|-|–)\s*{_REF})*\s*\]", re.IGNORECASE)
@@ -69,7 +69,7 @@ def split_drafts(text: str) -> list[Draft]:
     for paragraph, line in enumerate(text.split("\n")):
         if not line.strip():
             continue
-        for start, end in _punkt().span_tokenize(line):
+        for start, end in punkt().span_tokenize(line):
             piece = line[start:end].strip()
             lead = LEADING_MARKERS.match(piece)
             if lead and drafts:  # "...Russia. [2] The FSA..." : [2] belongs to the sentence before

@@ -19,7 +19,6 @@ from assistant.embed.embedding import Embedder, default_embedder
 from assistant.model import Answer, Answerer, Citation
 
 
-
 def citation_node(citation: Citation) -> NodeWithScore:
     """A citation as a llama-index node: text is the quote, offsets into the article."""
     node = TextNode(

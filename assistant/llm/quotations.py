@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-QUOTATION = re.compile(r"“([^”]{1,800})”|\"([^\"]{1,800})\"|«([^»]{1,800})»")
+from assistant.text import QUOTATIONS_IN_LLM_TEXT
+
 ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*")
 FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 EDGE_PUNCTUATION = " \t\n.,;:!?'\"“”‘’"
@@ -34,7 +35,7 @@ class Quotation:
 
 def quotations(sentence: str) -> list[Quotation]:
     found = []
-    for match in QUOTATION.finditer(sentence):
+    for match in QUOTATIONS_IN_LLM_TEXT.finditer(sentence):
         group = next(g for g in range(1, 4) if match.group(g) is not None)
         found.append(Quotation(match.start(group), match.end(group), match.group(group)))
     return found

@@ -37,7 +37,7 @@ import numpy as np
 from assistant.answer.extractive import AnswerComposer, ScoredSentence, jaccard, make_citation
 from assistant.answer.retrieval import HybridRetriever, reciprocal_rank_fusion
 from assistant.embed.embedding import Embedder
-from assistant.index.bm25 import terms
+from assistant.index.depth import DEEP_SEARCH  # large (IVF) collections: one search this deep serves every outlet
 from assistant.index.store import IndexData
 from assistant.model import UNKNOWN_OUTLET, Citation, Conflict, source_label
 from assistant.outlets import framing
@@ -48,12 +48,12 @@ from assistant.outlets.disagreements import find_conflicts, framing_conflicts
 from assistant.outlets.report import comparison_text
 from assistant.outlets.speakers import Attributor
 from assistant.outlets.syndication import WireCopies, find_copies
+from assistant.text import terms
 
 PER_OUTLET_CHUNKS = 4  # chunks retrieved for each outlet
 WIDE_CHUNKS = 30  # chunks retrieved over all outlets (finds the unknown-outlet articles that matter)
 MAX_OUTLETS_SEARCHED = 16  # outlets searched one by one; beyond, only the wide search speaks for them
 CACHED_DOCS = 512  # articles whose speaker finder (and sets of copies) stay cached
-DEEP_K = 1000  # large (IVF) collections: each outlet's chunks come from one search this deep, not one search each
 RELEVANCE_MARGIN = 0.4  # an outlet addresses the question when its best sentence is within this of the best
 QUOTE_MARGIN = 0.1  # further quotes of an outlet must score within this of its best
 QUOTES_PER_OUTLET = 3
@@ -134,13 +134,13 @@ class Comparer:
         return [row for row, _ in reciprocal_rank_fusion([dense, lexical])[:k]]
 
     def _deep_rankings(self, query: str, query_vector: np.ndarray) -> tuple[list[int], list[int]]:
-        """The question's DEEP_K nearest chunks by each ranking, searched once for every outlet.
+        """The question's DEEP_SEARCH nearest chunks by each ranking, searched once for every outlet.
 
         In a large collection a filtered search per outlet probes many IVF cells and scans long
         posting lists (tens of ms for 16 outlets). An outlet with no chunk this deep counts as
         silent on the question.
         """
-        return self.retriever.dense(query_vector, DEEP_K, None), self.retriever.lexical(query, DEEP_K, None)
+        return self.retriever.dense(query_vector, DEEP_SEARCH, None), self.retriever.lexical(query, DEEP_SEARCH, None)
 
     def _best_of(self, deep: tuple[list[int], list[int]], docs: Sequence[int], k: int) -> list[int]:
         """Top k chunks of `docs` among the deep rankings, fused as `_search` fuses its own."""

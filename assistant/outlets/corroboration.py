@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 
 from assistant.answer.extractive import jaccard
-from assistant.index.bm25 import terms
 from assistant.outlets.comparison import Scored
 from assistant.outlets.conflicts.detect import claims_agree
+from assistant.text import QUOTED_PASSAGES_OR_SINGLE, terms
 
 COPY_JACCARD = 0.6  # wire copies repeat their sentences: only articles with such a pooled sentence are compared
 SAME_FACT_COSINE = 0.6  # "the same fact in other words": cosine, with a shared date or figure
@@ -38,12 +38,9 @@ def alike(a: Scored, b: Scored, rare: frozenset[str]) -> bool:
     return _shared_fact(a.citation.quote, b.citation.quote) or len(shared & rare) >= 2
 
 
-QUOTATION = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"|(?:^|\s)'([^']{12,})'(?=\s|$|[,.])")
-
-
 @lru_cache(maxsize=8192)
 def _quotations(text: str) -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(terms(next(g for g in m.groups() if g))) for m in QUOTATION.finditer(text))
+    return tuple(frozenset(terms(next(g for g in m.groups() if g))) for m in QUOTED_PASSAGES_OR_SINGLE.finditer(text))
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.index.bm25 import terms
 from assistant.model import Conflict, ConflictSide
 from assistant.outlets import framing
 from assistant.outlets.comparison import Scored
@@ -13,6 +12,7 @@ from assistant.outlets.conflicts.polarity import POLARITY_CLASSES
 from assistant.outlets.conflicts.quantities import EVENTS
 from assistant.outlets.conflicts.statement import Finding
 from assistant.outlets.syndication import WireCopies
+from assistant.text import terms
 
 CONFLICT_FOCUS = 0.4  # one side of a conflict must be within this of the best sentence overall
 REPORTED_CLAIM = re.compile(

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.text import QUOTED_SPANS
+
 DESCRIPTION_QUESTION = re.compile(
     r"\b(?:describe[sd]?|describing|description|call(?:s|ed)?|label(?:s|led|ed)?|characteri[sz]e[sd]?|portray(?:s|ed)?|"
     r"refer(?:s|red)? to|term(?:s|ed)?|how .* (?:seen|viewed|presented))\b",
@@ -50,15 +52,12 @@ def _mentions(text: str, actor: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
 
 
-QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-
-
 def label(text: str, actor: str) -> Label | None:
     """The camp of the labels a sentence puts next to the actor, if it uses labels of one camp only.
 
     Words inside quotation marks are someone else's, not the outlet's, and are ignored.
     """
-    text = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    text = QUOTED_SPANS.sub(lambda m: " " * len(m.group(0)), text)
     found: dict[str, list[str]] = {}
     for start, end in _mentions(text, actor):
         left = re.findall(r"[\w-]+", text[:start])[-WINDOW:]

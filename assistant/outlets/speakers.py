@@ -43,15 +43,12 @@ from assistant.outlets.attribution import (
 )
 
 
-
-
 @dataclass(frozen=True)
 class Speaker:
     """A speaker as the sentence names them, and whether it is a named person."""
 
     name: str
     person: bool
-
 
 
 class Attributor:

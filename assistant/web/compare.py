@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from assistant.model import source_label
+from assistant.model import Citation, Conflict, source_label
 from assistant.outlets.comparison import Comparison
 from assistant.web.highlight import escape
-from assistant.model import Citation, Conflict
 from assistant.web.pieces import Turn, open_attrs
 
 COMPARE_PLACEHOLDER = (

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
-from assistant.embed.backend_choice import describe_choice
 from assistant.answer.extractive import answer_text
-from assistant.web.highlight import Mark, escape, highlight, safe_url
+from assistant.embed.backend_choice import describe_choice
 from assistant.model import Answer, Article, Citation
 from assistant.web.compare import render_conflicts, render_speaker
+from assistant.web.highlight import Mark, escape, highlight, safe_url
 from assistant.web.pieces import Turn, open_attrs
 
 HIGHLIGHT_ID = "nc-highlight"

@@ -26,8 +26,8 @@ from typing import Callable, Iterable
 
 from assistant.facade import Assistant
 from assistant.index.build import IndexReport
-from assistant.limits import limits, megabytes
 from assistant.ingest.load import MANIFEST_NAME, Problem, load_path
+from assistant.limits import limits, megabytes
 
 ProgressCallback = Callable[[int, int], None]
 

@@ -32,7 +32,6 @@ def torch_vectors():
     return torch_embedder.embed(SENTENCES), torch_embedder.embed_query(QUERY)
 
 
-
 @pytest.mark.parametrize("backend", ["openvino-bf16", "onnx-fp32", "onnx-int8", "openvino-fp32"])
 def test_onnx_backends_agree_with_torch(backend, torch_vectors):
     if backend == "openvino-bf16" and "BF16" not in openvino_capabilities():
@@ -49,7 +48,6 @@ def test_onnx_backends_agree_with_torch(backend, torch_vectors):
     assert float(embedder.embed_query(SENTENCES[0]) @ vectors[0]) > 0.98
 
 
-
 def test_the_export_is_built_on_first_use_in_the_cache_dir(tmp_path, monkeypatch, torch_vectors):
     monkeypatch.setenv("NEWSCITE_CACHE_DIR", str(tmp_path))
     vectors = OnnxEmbedder("onnx-fp32").embed(SENTENCES[:3])
@@ -57,7 +55,6 @@ def test_the_export_is_built_on_first_use_in_the_cache_dir(tmp_path, monkeypatch
     assert len(exported) == 1 and exported[0].stat().st_size > 50_000_000
     assert not list(tmp_path.rglob("*.tmp"))
     assert (vectors * torch_vectors[0][:3]).sum(axis=1).min() > 0.999  # fp32: torch's vectors
-
 
 
 def test_default_embedder_falls_back_when_a_runtime_is_missing(monkeypatch, tmp_path):
@@ -75,7 +72,6 @@ def test_default_embedder_falls_back_when_a_runtime_is_missing(monkeypatch, tmp_
     assert embedder.embed_query(QUERY).shape == (384,)
 
 
-
 def test_default_embedder_prefers_the_index_backend_and_honours_the_override(monkeypatch):
     monkeypatch.delenv("NEWSCITE_BACKEND", raising=False)
     chosen = backend_choice.choose_backend().backend
@@ -85,7 +81,6 @@ def test_default_embedder_prefers_the_index_backend_and_honours_the_override(mon
     assert default_embedder(prefer="openvino-bf16").backend != "openvino-bf16"
     monkeypatch.setenv("NEWSCITE_BACKEND", "onnx-fp32")
     assert default_embedder().backend == "onnx-fp32"
-
 
 
 def test_questions_use_int8_and_articles_keep_the_index_backend(monkeypatch, torch_vectors):

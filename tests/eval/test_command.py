@@ -17,7 +17,7 @@ from assistant.eval.runner import QuoteMismatchError, quote_errors, run_question
 from assistant.ingest.load import load_path
 from assistant.model import Answer, Article, SourceRef
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "questions.jsonl"
 ARTICLES = ROOT / "data" / "articles"
 

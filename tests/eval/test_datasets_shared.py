@@ -10,9 +10,10 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.eval.datasets import load_realtimeqa, load_squad
-from assistant.eval.runner import assistant_for, evaluate
+from assistant.eval.runner import evaluate
+from assistant.options import assistant_for
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 SQUAD = DATASETS / "squad2_dev_half"
 RTQA = DATASETS / "realtimeqa"
 

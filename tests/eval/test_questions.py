@@ -14,7 +14,7 @@ from assistant.eval.datasets import load_question_set
 from assistant.eval.questions import QuestionSetError, load_jsonl
 from assistant.ingest.load import load_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "questions.jsonl"
 
 

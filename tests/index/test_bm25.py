@@ -14,13 +14,14 @@ def test_bm25_search_without_bm25s_matches_bm25s(bot):
     """Questions are tokenised and scored from the saved posting lists exactly as bm25s would."""
     import bm25s
 
-    from assistant.index.bm25 import BM25Index, _query_tokens, _stemmer
+    from assistant.index.bm25 import BM25Index, _query_tokens
+    from assistant.text import stemmer
 
     data = bot.data
     texts = [QUERY, "Who is the FSA's spokesman?", "What's the U.S. role -- if any -- in 2016?", "", "a an the"]
     texts += [data.sentence_text(r) for r in range(0, len(data.sentences), 7)]
     for text in texts:
-        expected = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+        expected = bm25s.tokenize([text], stopwords="en", stemmer=stemmer(), show_progress=False, return_ids=False)
         assert _query_tokens(text) == tuple(expected[0] if expected else ()), text
     folder = current_generation(bot.index_dir) / "bm25"
     ours, reference = BM25Index.load(folder), bm25s.BM25.load(str(folder), mmap=True)

@@ -16,7 +16,6 @@ def clustered(n: int, dim: int = 384, clusters: int = 200, seed: int = 3) -> np.
     return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
 
 
-
 def test_index_type_follows_collection_size(monkeypatch):
     assert dense.index_kind(1_000) == "flat" and dense.index_kind(dense.EXACT_MAX) == "flat"
     assert dense.index_kind(200_000).startswith("ivf") and dense.index_kind(200_000).endswith("-sq8")
@@ -40,8 +39,7 @@ def test_index_type_follows_collection_size(monkeypatch):
         deep = searcher.search(query, 200)
         for k in (1, 10, 50):
             _, direct = index.search(query.reshape(1, -1), k)
-            assert searcher.search(query, k) == deep[:k] == [int(i) for i in direct[0]]
-
+            assert [row for row, _ in searcher.search(query, k)] == [row for row, _ in deep[:k]] == [int(i) for i in direct[0]]
 
 
 def test_exact_top_matches_brute_force():
@@ -49,7 +47,6 @@ def test_exact_top_matches_brute_force():
     queries = vectors[:5]
     expected = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
     assert np.array_equal(dense.exact_top(vectors, queries, 10), expected)
-
 
 
 def test_dense_search_with_outlet_masks_matches_brute_force(monkeypatch):
@@ -69,8 +66,10 @@ def test_dense_search_with_outlet_masks_matches_brute_force(monkeypatch):
                 scores = np.where(mask, scores, -np.inf)
             allowed = len(vectors) if mask is None else int(mask.sum())
             truth = [int(r) for r in np.argsort(-scores)[: min(10, allowed)]]
-            assert exact.search(query, 10, mask) == truth
-            found = approximate.search(query, 10, mask)
+            found = exact.search(query, 10, mask)
+            assert [row for row, _ in found] == truth
+            assert np.allclose([score for _, score in found], scores[truth], atol=1e-5)  # the same shape as BM25's
+            found = [row for row, _ in approximate.search(query, 10, mask)]
             assert mask is None or all(mask[found])
             recalls.append(len(set(found) & set(truth)) / len(truth) if truth else float(found == []))
         assert np.mean(recalls) >= 0.95, (None if mask is None else mask.mean(), np.mean(recalls))

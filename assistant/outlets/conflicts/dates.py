@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.index.bm25 import terms
 from assistant.outlets.conflicts.statement import Finding, Statement
+from assistant.text import terms
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = [

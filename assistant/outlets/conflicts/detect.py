@@ -30,7 +30,7 @@ from assistant.outlets.conflicts.names import name_conflict
 from assistant.outlets.conflicts.numbers import number_conflict, shared_figure
 from assistant.outlets.conflicts.polarity import polarity_conflict
 from assistant.outlets.conflicts.quantities import quantities
-from assistant.outlets.conflicts.statement import CLASS_COSINE, Finding, SAME_STATEMENT_COSINE, Statement, _cosine, same_topic
+from assistant.outlets.conflicts.statement import CLASS_COSINE, SAME_STATEMENT_COSINE, Finding, Statement, _cosine, same_topic
 
 
 def detect(a: Statement, b: Statement, cosine: float | None = None, focus: frozenset[str] = frozenset()) -> Finding | None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
-from assistant.index.bm25 import terms
 from assistant.outlets.conflicts.statement import Finding, Statement
+from assistant.text import QUOTED_PASSAGES, terms
 
 AGENT = re.compile(
     r"\b(?P<verb>killed|claimed|carried out|caused|bombed|destroyed|targeted|hit|attacked|shot|poisoned|organi[sz]ed|ordered)"
     r"(?:[^.;:]{0,40}?)(?:\bby\b|,\s*(?:mainly|mostly|largely|chiefly))\s+(?P<agent>(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3})",
     re.I,
 )
-QUOTED = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
 
 
 def _agents(text: str) -> dict[str, tuple[frozenset[str], str]]:
@@ -27,8 +27,6 @@ def _agents(text: str) -> dict[str, tuple[frozenset[str], str]]:
 
 
 def _same_person(a: str, b: str) -> bool:
-    from difflib import SequenceMatcher
-
     norm = lambda s: re.sub(r"\b(?:al|el)-\s?", "", s.lower())  # noqa: E731
     ta, tb = norm(a).split(), norm(b).split()
     if set(ta) & set(tb):
@@ -38,7 +36,7 @@ def _same_person(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _quotes(text: str) -> list[frozenset[str]]:
-    return [frozenset(terms(m.group(1) or m.group(2))) for m in QUOTED.finditer(text)]
+    return [frozenset(terms(m.group(1) or m.group(2))) for m in QUOTED_PASSAGES.finditer(text)]
 
 
 def name_conflict(a: Statement, b: Statement) -> Finding | None:

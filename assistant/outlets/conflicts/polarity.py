@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.index.bm25 import stopwords, terms
-from assistant.outlets.conflicts.statement import Finding, Statement, TOPIC_COSINE, _tokens
+from assistant.outlets.conflicts.statement import TOPIC_COSINE, Finding, Statement, _tokens
+from assistant.text import stopwords, terms
 
 NEGATION = {
     "not", "no", "never", "n't", "without", "neither", "nor", "none", "nobody", "nothing", "cannot",

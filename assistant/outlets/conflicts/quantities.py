@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.index.bm25 import stopwords, terms
 from assistant.outlets.conflicts.dates import MONTH, MONTHS, WEEKDAYS
 from assistant.outlets.conflicts.polarity import IGNORED_STEMS
+from assistant.text import stopwords, terms
 
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,

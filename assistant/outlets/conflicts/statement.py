@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.index.bm25 import terms
+from assistant.text import terms
 
 # Gates: how alike two statements must be before a difference between them means a contradiction.
 TOPIC_COSINE = 0.5  # polarity and numbers (tuned on the dev split of data/conflict_pairs.jsonl)
