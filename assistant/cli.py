@@ -112,6 +112,9 @@ def index(
     paths: Annotated[list[Path], typer.Argument(help="Folders (searched recursively) or files of articles.")],
     index_dir: IndexDir = Path("index"),
     rebuild: Annotated[bool, typer.Option(help="Ignore the existing index and embed everything again.")] = False,
+    ray: Annotated[Optional[str], typer.Option(
+        "--ray", help="Embed on a Ray cluster: 'auto' starts a local one on every core, HOST:PORT joins one "
+        "(needs the [ray] extra).")] = None,
 ) -> None:
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
     from assistant.embedding import default_embedder
@@ -125,13 +128,26 @@ def index(
         _fail(str(error))
     try:
         embedder = default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
-        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines())
+        source = _ray_source(ray) if ray else None  # --ray: assistant/ray_ingest.py
+        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines(),
+                                 segment_source=source)
     except NewsCiteIndexError as error:
         _fail(str(error))
     except OSError as error:  # e.g. the index folder is not writable
         _fail(f"Cannot write the index in {index_dir}: {error.strerror or error}")
     _print_problems(report.problems)
     typer.echo(f"{index_dir}: {report.summary()}")
+
+
+def _ray_source(address: str):
+    """The Ray segment source for --ray ADDRESS; a clear error when Ray is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        _fail("--ray needs Ray: pip install 'newscite[ray]'")
+    from assistant.ray_ingest import ray_segments
+
+    return ray_segments(address)
 
 
 @app.command()

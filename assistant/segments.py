@@ -16,6 +16,7 @@ a distributed build store the same vectors.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -34,9 +35,22 @@ Shard = list[tuple[Article, str]]  # (article, fingerprint) pairs to embed
 ProgressCallback = Callable[[int, int], None]
 
 
-def shards(to_embed: Sequence[tuple[Article, str]], size: int = SEGMENT_ARTICLES) -> list[Shard]:
-    """Consecutive groups of `size` articles: the unit a worker embeds and the unit of a local build's memory."""
-    size = max(1, int(size))
+def segment_articles() -> int:
+    """Articles per shard: NEWSCITE_SEGMENT_ARTICLES when set, else SEGMENT_ARTICLES."""
+    value = os.environ.get("NEWSCITE_SEGMENT_ARTICLES", "").strip()
+    if not value:
+        return SEGMENT_ARTICLES
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"NEWSCITE_SEGMENT_ARTICLES must be a whole number of articles (1 or more), not {value!r}")
+    return int(value)
+
+
+def shards(to_embed: Sequence[tuple[Article, str]], size: int | None = None) -> list[Shard]:
+    """Consecutive groups of `size` articles: the unit a worker embeds and the unit of a local build's memory.
+
+    Local and Ray builds cut the same shards, so each text is embedded in the same batch either way.
+    """
+    size = size or segment_articles()
     return [list(to_embed[start : start + size]) for start in range(0, len(to_embed), size)]
 
 
@@ -155,7 +169,7 @@ def build_segment(number: int, shard: Shard, settings, embedder, progress: Progr
 
 
 def local_segments(to_embed: Sequence[tuple[Article, str]], settings, embedder,
-                   progress: ProgressCallback | None = None, size: int = SEGMENT_ARTICLES) -> Iterator[Segment]:
+                   progress: ProgressCallback | None = None, size: int | None = None) -> Iterator[Segment]:
     """The shards built one after the other in this process (the default build)."""
     planned = shards(to_embed, size)
     done_sentences, done_articles = 0, 0
