@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -124,7 +125,11 @@ def ray_segments(address: str, shard_size: int | None = None, cpus_per_task: int
             return
         connect(address)
         task = ray.remote(build_shard).options(num_cpus=cpus_per_task, max_retries=RETRIES, name="newscite-shard")
-        limit = max(2, IN_FLIGHT_PER_CPU * int(ray.cluster_resources().get("CPU", 1)))
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        limit = max(2, IN_FLIGHT_PER_CPU * cpus)
+        nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
+        print(f"ray: {len(planned)} shards of up to {len(planned[0])} articles on {nodes} node(s), {cpus} CPU(s)",
+              file=sys.stderr, flush=True)
         pending: dict = {}
         submitted, done_sentences, done_articles = 0, 0, 0
         try:
@@ -146,6 +151,8 @@ def ray_segments(address: str, shard_size: int | None = None, cpus_per_task: int
         finally:
             for ref in pending:  # interrupted: stop the shards still running, nothing of them is kept
                 ray.cancel(ref, force=True)
+
+    return source
 
 
 def _result(ray, ref, shard: list[tuple[Article, str]], number: int) -> Segment:
