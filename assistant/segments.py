@@ -21,7 +21,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -71,6 +71,7 @@ class Segment:
     failed: list[str] = field(default_factory=list)  # doc_ids left out (their previous version is kept)
     sentences_embedded: int = 0
     seconds: float = 0.0  # time spent building it (on the worker, for a Ray build)
+    cpu_seconds: float = 0.0  # CPU time of the process building it (all its threads)
     worker: str = ""  # node and process that built it
 
     def rows(self):
@@ -96,7 +97,8 @@ class Segment:
             np.save(folder / f"{name}.npy", getattr(self, name))
         self.sentence_vectors.save(folder)
         meta = {"number": self.number, "fingerprints": self.fingerprints, "failed": self.failed,
-                "sentences_embedded": self.sentences_embedded, "seconds": self.seconds, "worker": self.worker}
+                "sentences_embedded": self.sentences_embedded, "seconds": self.seconds, "cpu_seconds": self.cpu_seconds,
+                "worker": self.worker}
         (folder / "segment.json").write_text(json.dumps(meta))
 
     @classmethod
@@ -111,7 +113,7 @@ class Segment:
         assert vectors is not None, f"{folder}: segment without sentence vectors"
         return cls(number=meta["number"], articles=load_articles(folder), fingerprints=meta["fingerprints"],
                    sentence_vectors=vectors, failed=meta["failed"], sentences_embedded=meta["sentences_embedded"],
-                   seconds=meta["seconds"], worker=meta["worker"], **arrays)
+                   seconds=meta["seconds"], cpu_seconds=meta.get("cpu_seconds", 0.0), worker=meta["worker"], **arrays)
 
 
 def build_segment(number: int, shard: Shard, settings, embedder, progress: ProgressCallback | None = None) -> Segment:
@@ -123,7 +125,7 @@ def build_segment(number: int, shard: Shard, settings, embedder, progress: Progr
     from assistant.chunk_vectors import pool_chunks, sentence_weights
     from assistant.indexing import IndexReport, _embed_unique, _segment, _sentence_texts, _without_unembeddable
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     fingerprints = dict((a.doc_id, fp) for a, fp in shard)
     segmented, problems = _segment([a for a, _ in shard], settings)
     texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
@@ -165,6 +167,7 @@ def build_segment(number: int, shard: Shard, settings, embedder, progress: Progr
         failed=[a.doc_id for a, _ in shard if a.doc_id not in done],
         sentences_embedded=embedded,
         seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - cpu_started,
     )
 
 
@@ -270,15 +273,3 @@ def merge_rows(rows: Sequence, folder: Path, settings, backend: str, dim: int):
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         sentence_vectors=QuantizedVectors(codes, scales) if complete else None,
     )
-
-
-def segment_summary(segments: Iterable[Segment]) -> dict:
-    """Per-worker figures of a build: articles, sentences embedded and seconds, for the Ray benchmark."""
-    workers: dict[str, dict] = {}
-    for segment in segments:
-        entry = workers.setdefault(segment.worker or "local", {"segments": 0, "articles": 0, "sentences": 0, "seconds": 0.0})
-        entry["segments"] += 1
-        entry["articles"] += len(segment.articles)
-        entry["sentences"] += segment.sentences_embedded
-        entry["seconds"] += segment.seconds
-    return workers
