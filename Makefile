@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test index clean
+.PHONY: setup run test test-backends index clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,13 @@ run: setup
 
 test: setup
 	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q
+
+# Results must not hinge on the CPU: every test but the browser ones again under each forced
+# embedding backend (what other CPUs pick); .ci/run calls it after `make test`.
+BACKENDS := onnx-int8 onnx-fp32 openvino-fp32
+test-backends: setup
+	@for b in $(BACKENDS); do echo "== NEWSCITE_BACKEND=$$b"; \
+	  NEWSCITE_BACKEND=$$b GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q -p no:cacheprovider -m "not browser and not slow" || exit 1; done
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/gen-* index/.gen-*

@@ -201,6 +201,7 @@ def _spy(source, seen: list):
 
 @ray_installed
 @pytest.mark.ray
+@pytest.mark.slow
 def test_a_two_node_cluster_builds_the_local_index(cluster, ray_driver, tmp_path, monkeypatch, embedder):
     from assistant.indexing import update_index
     from assistant.ray_ingest import ray_segments
@@ -220,6 +221,7 @@ def test_a_two_node_cluster_builds_the_local_index(cluster, ray_driver, tmp_path
 
 @ray_installed
 @pytest.mark.ray
+@pytest.mark.slow
 def test_ray_auto_from_the_command_line_builds_the_local_index(tmp_path, embedder):
     from assistant.indexing import update_index
 
@@ -253,6 +255,7 @@ def _kill_one_shard_worker(marker: str, killed: list, stop: threading.Event) -> 
 
 @ray_installed
 @pytest.mark.ray
+@pytest.mark.slow
 def test_a_worker_killed_mid_shard_is_retried_and_the_build_finishes(cluster, ray_driver, tmp_path, monkeypatch, embedder):
     from assistant.indexing import update_index
     from assistant.ray_ingest import ray_segments
@@ -276,6 +279,7 @@ def test_a_worker_killed_mid_shard_is_retried_and_the_build_finishes(cluster, ra
 
 @ray_installed
 @pytest.mark.ray
+@pytest.mark.slow
 def test_a_build_interrupted_on_the_driver_leaves_the_previous_generation(cluster, ray_driver, tmp_path, monkeypatch, embedder):
     import ray
 
