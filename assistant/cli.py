@@ -120,10 +120,12 @@ def index(
     from assistant.embedding import default_embedder
     from assistant.indexing import update_index
     from assistant.limits import limits
+    from assistant.segments import segment_articles
     from assistant.store import NewsCiteIndexError, indexed_backend
 
     try:
         limits()  # a size limit set to something that is not a size: say so once, not once per file
+        segment_articles()  # NEWSCITE_SEGMENT_ARTICLES, likewise
     except ValueError as error:
         _fail(str(error))
     try:

@@ -308,3 +308,14 @@ def test_a_build_interrupted_on_the_driver_leaves_the_previous_generation(cluste
     assert ray.is_initialized()  # the driver stays connected: the next build runs on the same cluster
     _, report = update_index(index_dir, [BUNDLED], embedder, rebuild=True, segment_source=ray_segments(address))
     assert len(report.added) == 5 and (index_dir / "CURRENT").read_text() != before
+
+
+def test_a_shard_size_that_is_not_a_number_is_refused_before_anything_is_read(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("NEWSCITE_SEGMENT_ARTICLES", "lots")
+    result = CliRunner().invoke(app, ["index", str(BUNDLED), "--index-dir", str(tmp_path / "index")])
+    assert result.exit_code == 1 and "NEWSCITE_SEGMENT_ARTICLES must be a whole number" in result.output
+    assert not (tmp_path / "index").exists()
