@@ -1,7 +1,7 @@
 """NewsCite web app: `python app.py` serves the chat on http://127.0.0.1:7860.
 
 Thin on purpose: options, index sync, launch. The page lives in
-assistant/webapp.py, its HTML in assistant/webrender.py.
+assistant/web/app.py, its HTML in assistant/web/render.py.
 """
 
 from __future__ import annotations
@@ -40,27 +40,15 @@ def main(argv: list[str] | None = None) -> None:
         limits()
     except ValueError as error:  # a limit set to something that is not a size
         sys.exit(str(error))
-    from assistant.assistant import Assistant
-    from assistant.store import NewsCiteIndexError
-    from assistant.webapp import build_app, launch
+    from assistant.options import AssistantOptions, CannotOpen, open_assistant
+    from assistant.web.app import build_app, launch
 
     uploads = args.uploads_dir or args.index_dir / "uploads"
     sources = [args.articles] + ([uploads] if uploads.is_dir() else [])
     print(f"Indexing {', '.join(map(str, sources))} into {args.index_dir} (only changes are embedded)...", flush=True)
-    llm = None
-    if args.llm:
-        from llama_index.core import Settings
-
-        from assistant.llms import LLMSpecError, llm_from_spec
-
-        try:
-            llm = llm_from_spec(args.llm, args.llm_timeout)
-        except LLMSpecError as error:
-            sys.exit(str(error))
-        Settings.llm = llm  # explicit, so no llama-index component reaches for OpenAI
     try:
-        bot = Assistant.from_directory(sources, index_dir=args.index_dir, llm=llm, llm_timeout=args.llm_timeout)
-    except NewsCiteIndexError as error:
+        bot = open_assistant(AssistantOptions(args.index_dir, sources, args.llm, args.llm_timeout))
+    except CannotOpen as error:
         sys.exit(str(error))
     for problem in bot.last_report.problems:
         print(f"skipped {problem}", file=sys.stderr)

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from assistant.llm_call import DEFAULT_TIMEOUT as LLM_TIMEOUT  # stdlib only: startup stays fast
+from assistant.embed.backend_choice import describe_choice
+from assistant.embed.embedding import default_embedder
+from assistant.eval.command import run_eval
+from assistant.index.build import update_index
+from assistant.index.segments import segment_articles
+from assistant.index.store import NewsCiteIndexError, indexed_backend
+from assistant.limits import limits
+from assistant.llm.call import DEFAULT_TIMEOUT as LLM_TIMEOUT
+from assistant.options import AssistantOptions, CannotOpen
+from assistant.options import open_assistant as open_with_options
+from assistant.outlets.report import comparison_lines
 
 app = typer.Typer(
     help="NewsCite: ask questions about news articles, get answers quoting them exactly.",
@@ -35,36 +46,15 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def make_llm(spec: str | None, timeout: float = LLM_TIMEOUT):
-    """The LLM a --llm spec names (None without one), also set as llama-index's Settings.llm."""
-    if not spec:
-        return None
-    from llama_index.core import Settings
-
-    from assistant.llms import LLMSpecError, llm_from_spec
-
-    try:
-        llm = llm_from_spec(spec, timeout)
-    except LLMSpecError as error:
-        _fail(str(error))
-    Settings.llm = llm  # explicit, so no llama-index component reaches for OpenAI
-    return llm
-
-
 def open_assistant(index_dir: Path, articles: Path | None = None, llm_spec: str | None = None, llm_timeout: float = LLM_TIMEOUT):
     """Load the index (syncing `articles` first when given); exit with a clear message if impossible."""
-    from assistant.assistant import Assistant
-    from assistant.store import NewsCiteIndexError
-
-    llm = make_llm(llm_spec, llm_timeout)
     try:
-        if articles is not None:
-            bot = Assistant.from_directory(articles, index_dir=index_dir, llm=llm, llm_timeout=llm_timeout)
-            _print_problems(bot.last_report.problems)
-            return bot
-        return Assistant.load(index_dir, llm=llm, llm_timeout=llm_timeout)
-    except NewsCiteIndexError as error:
+        bot = open_with_options(AssistantOptions(index_dir, [articles] if articles is not None else [], llm_spec, llm_timeout))
+    except CannotOpen as error:
         _fail(str(error))
+    if articles is not None:
+        _print_problems(bot.last_report.problems)
+    return bot
 
 
 def _print_problems(problems) -> None:
@@ -94,8 +84,6 @@ def progress_lines(every: float = 10.0):
     so a long run in a log or CI shows it is alive. None on a terminal: tqdm shows the bar there."""
     if sys.stderr.isatty():
         return None
-    import time
-
     last = [time.monotonic()]
 
     def report(done: int, total: int) -> None:
@@ -117,11 +105,6 @@ def index(
         "(needs the [ray] extra).")] = None,
 ) -> None:
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
-    from assistant.embedding import default_embedder
-    from assistant.indexing import update_index
-    from assistant.limits import limits
-    from assistant.segments import segment_articles
-    from assistant.store import NewsCiteIndexError, indexed_backend
 
     try:
         limits()  # a size limit set to something that is not a size: say so once, not once per file
@@ -130,7 +113,7 @@ def index(
         _fail(str(error))
     try:
         embedder = default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
-        source = _ray_source(ray) if ray else None  # --ray: assistant/ray_ingest.py
+        source = _ray_source(ray) if ray else None  # --ray: assistant/index/ray_build.py
         _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines(),
                                  segment_source=source)
     except NewsCiteIndexError as error:
@@ -147,7 +130,7 @@ def _ray_source(address: str):
 
     if importlib.util.find_spec("ray") is None:
         _fail("--ray needs Ray: pip install 'newscite[ray]'")
-    from assistant.ray_ingest import ray_segments
+    from assistant.index.ray_build import ray_segments
 
     return ray_segments(address)
 
@@ -158,8 +141,6 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
 ) -> None:
     """What is indexed, and which embedding backend embedded it on which CPU (with the measured rates)."""
-    from assistant.backend_choice import describe_choice
-
     bot = open_assistant(index_dir)
     facts = bot.stats()
     if as_json:
@@ -222,8 +203,6 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Who says what: each outlet's quotes, the silent outlets, what several report, where they disagree."""
-    from assistant.compare import comparison_lines
-
     comparison = open_assistant(index_dir, articles).compare(question, outlets=outlet)
     if as_json:
         typer.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
@@ -260,8 +239,6 @@ def evaluate_command(
     distractors: Annotated[Optional[int], typer.Option("--distractors", min=0, help="realtimeqa: distractor articles.")] = None,
 ) -> None:
     """Measure answers and citations against a question set; exits 1 if any quote is not exact."""
-    from assistant.eval_command import run_eval
-
     code = run_eval(questions, articles=articles, index_dir=index_dir, report_dir=report, format=format,
                     baseline=baseline, limit=limit, distractors=distractors)
     raise typer.Exit(code)

@@ -28,8 +28,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.conflicts import CLASS_COSINE, SAME_STATEMENT_COSINE, TOPIC_COSINE, Statement, detect  # noqa: E402
-from assistant.onnx_embedder import BACKENDS, OnnxEmbedder  # noqa: E402
+from assistant.outlets.conflicts.detect import detect  # noqa: E402
+from assistant.outlets.conflicts.statement import CLASS_COSINE, SAME_STATEMENT_COSINE, TOPIC_COSINE, Statement  # noqa: E402
+from assistant.embed.onnx_embedder import BACKENDS, OnnxEmbedder  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "backend_spread.json"
 PAIRS = ROOT / "data" / "conflict_pairs.jsonl"
@@ -38,15 +39,15 @@ GATES = {"CLASS_COSINE": CLASS_COSINE, "TOPIC_COSINE": TOPIC_COSINE, "SAME_STATE
 
 
 def article_sentences(articles) -> list[list[str]]:
-    from assistant.indexing import _segment
-    from assistant.store import IndexSettings
+    from assistant.index.sentence_rows import split_articles
+    from assistant.index.store import IndexSettings
 
-    segmented, _ = _segment(articles, IndexSettings())
+    segmented, _ = split_articles(articles, IndexSettings())
     return [[article.text[s:e] for s, e in spans] for article, spans, *_ in segmented]
 
 
 def material(corpus_articles: int) -> tuple[dict[str, list[list[str]]], list[dict]]:
-    from assistant.loading import load_paths
+    from assistant.ingest.load import load_paths
 
     groups = {"bundled": article_sentences(load_paths([ROOT / "data" / "articles"]).articles)}
     try:

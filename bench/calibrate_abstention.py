@@ -13,7 +13,7 @@ abstention switched off, three kinds of question:
 The threshold on the composer's confidence maximises Youden's J with the two
 unanswerable kinds weighted equally: answer rate on answerable + mean
 abstention rate over the two unanswerable kinds - 1. It is written to
-assistant/calibration.json with the figures it was chosen on.
+assistant/answer/calibration.json with the figures it was chosen on.
 
     python bench/calibrate_abstention.py [--titles 6] [--per-class 500]
 
@@ -35,13 +35,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.composer import CALIBRATION_FILE  # noqa: E402
-from assistant.embedding import default_embedder, question_embedder  # noqa: E402
-from assistant.eval_datasets import load_squad  # noqa: E402
-from assistant.indexing import update_index  # noqa: E402
-from assistant.loading import LoadResult  # noqa: E402
-from assistant.types import Article  # noqa: E402
+from assistant.facade import Assistant  # noqa: E402
+from assistant.answer.extractive import CALIBRATION_FILE  # noqa: E402
+from assistant.embed.embedding import default_embedder, question_embedder  # noqa: E402
+from assistant.eval.datasets import load_squad  # noqa: E402
+from assistant.index.build import update_index  # noqa: E402
+from assistant.ingest.load import LoadResult  # noqa: E402
+from assistant.model import Article  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "datasets" / "squad2_dev_half" / "dev-v2.0-half.json"
 

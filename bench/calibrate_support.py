@@ -13,7 +13,7 @@ stand-in for a sentence an LLM wrote with a citation:
 For each weight of cosine vs keyword overlap it finds the threshold that
 maximises Youden's J (supported kept + wrong rejected - 1), with and without
 the numbers check, and prints the figures. The constants in
-assistant/support.py are set from this output by hand.
+assistant/answer/support.py are set from this output by hand.
 
     python bench/calibrate_support.py
 """
@@ -31,11 +31,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedding import default_embedder  # noqa: E402
-from assistant.lexical import terms  # noqa: E402
-from assistant.sentences import split_sentences  # noqa: E402
-from assistant.support import numbers_in, overlap  # noqa: E402
-from assistant.types import Span  # noqa: E402
+from assistant.embed.embedding import default_embedder  # noqa: E402
+from assistant.text import terms  # noqa: E402
+from assistant.ingest.sentences import split_sentences  # noqa: E402
+from assistant.answer.support import numbers_in, overlap  # noqa: E402
+from assistant.model import Span  # noqa: E402
 
 QUOTESUM = ROOT.parent / "shared" / "datasets" / "quotesum" / "dev.jsonl"
 MARK = re.compile(r"\[\s*(\d)\s+(.*?)\s*\]")

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
-from assistant.types import UNKNOWN_OUTLET  # noqa: E402
+from assistant.model import UNKNOWN_OUTLET  # noqa: E402
 
 
 def expected_sources(bot: Assistant, doc_ids: list[str]) -> int:

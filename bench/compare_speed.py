@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
-from assistant import compare as compare_module  # noqa: E402
+from assistant import facade  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "datasets" / "news_dai2017" / "NewsArticles.csv"
 
@@ -70,12 +70,12 @@ def main() -> None:
         for q in asked[:3]:
             bot.ask(q)  # warm up: model, caches
         with_compare = [timed(bot.ask, q) for q in asked]
-        plain = compare_module.review_answer
-        compare_module.review_answer = lambda bot, answer, *rest: answer
+        plain = facade.review_answer
+        facade.review_answer = lambda comparer, answer, *rest: answer  # the Assistant without its comparer
         try:
             without = [timed(bot.ask, q) for q in asked]
         finally:
-            compare_module.review_answer = plain
+            facade.review_answer = plain
         comparing = [timed(bot.compare, q) for q in asked]
     def summary(values: list[float]) -> dict:
         values = sorted(values)

@@ -5,7 +5,7 @@
 Reads data/conflict_pairs.jsonl (pairs of sentences from two outlets about the
 same story, each labelled conflict / no_conflict by reading them; see the
 provenance and the labelling rule in data/conflict_pairs.md), embeds every sentence
-with the packaged MiniLM model, runs `assistant.conflicts.detect` on each
+with the packaged MiniLM model, runs `assistant.outlets.conflicts.detect.detect` on each
 pair and reports precision, recall and F1 of the flag, next to trivial
 detectors that a useful one must beat (flag everything, flag nothing, flag
 any negation mismatch, flag any different number, flag high similarity).
@@ -24,8 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.conflicts import Statement, detect  # noqa: E402
-from assistant.embedding import default_embedder  # noqa: E402
+from assistant.outlets.conflicts.detect import detect  # noqa: E402
+from assistant.outlets.conflicts.statement import Statement  # noqa: E402
+from assistant.embed.embedding import default_embedder  # noqa: E402
 
 PAIRS = ROOT / "data" / "conflict_pairs.jsonl"
 NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|without|deny|denies|denied)\b|n['’]t\b", re.I)

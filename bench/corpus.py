@@ -1,7 +1,7 @@
 """The RealTime QA material the speed benchmarks run on, streamed from ../shared (never copied).
 
 The gold questions and their gold articles come from the evaluation's own
-adapter (`assistant.eval_datasets.load_realtimeqa`); the corpus is read
+adapter (`assistant.eval.datasets.load_realtimeqa`); the corpus is read
 line by line from the gzip file, so a size of N holds N articles in memory,
 not the whole file.
 """
@@ -13,9 +13,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
-from assistant.eval_datasets import RTQA_CORPUS, _jsonl, corpus_article, load_realtimeqa
-from assistant.eval_questions import Question
-from assistant.types import Article
+from assistant.eval.datasets import RTQA_CORPUS, _jsonl, corpus_article, load_realtimeqa
+from assistant.eval.questions import Question
+from assistant.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 REALTIMEQA = ROOT.parent / "shared" / "datasets" / "realtimeqa"

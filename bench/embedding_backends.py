@@ -29,8 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedding import TorchEmbedder  # noqa: E402
-from assistant.onnx_embedder import BACKENDS, OnnxEmbedder  # noqa: E402
+from assistant.embed.embedding import TorchEmbedder  # noqa: E402
+from assistant.embed.onnx_embedder import BACKENDS, OnnxEmbedder  # noqa: E402
 
 REALTIMEQA = ROOT.parent / "shared" / "datasets" / "realtimeqa"
 RESULTS = ROOT / "bench" / "results" / "embedding_backends.json"
@@ -39,11 +39,11 @@ RESULTS = ROOT / "bench" / "results" / "embedding_backends.json"
 def gold_material(limit_articles: int | None = None):
     """Chunks and sentences of the gold articles, and the gold questions with their article rows."""
     from bench.corpus import gold_articles, gold_questions
-    from assistant.indexing import _segment
-    from assistant.store import IndexSettings
+    from assistant.index.sentence_rows import split_articles
+    from assistant.index.store import IndexSettings
 
     articles = gold_articles()[:limit_articles]
-    segmented, _ = _segment(articles, IndexSettings())
+    segmented, _ = split_articles(articles, IndexSettings())
     chunks, chunk_doc, sentences = [], [], []
     for doc, (article, spans, _, texts) in enumerate(segmented):
         chunks.extend(texts)

@@ -36,9 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.eval_datasets import load_realtimeqa, load_squad  # noqa: E402
-from assistant.eval_questions import load_jsonl  # noqa: E402
-from assistant.evaluation import EvalReport, assistant_for, default_index_dir, evaluate  # noqa: E402
+from assistant.eval.datasets import load_realtimeqa, load_squad  # noqa: E402
+from assistant.eval.questions import load_jsonl  # noqa: E402
+from assistant.eval.runner import EvalReport, default_index_dir, evaluate  # noqa: E402
+from assistant.options import assistant_for  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 RESULTS = ROOT / "bench" / "results"
@@ -51,7 +52,7 @@ TITLES = {"bundled": "bundled set", "squad": "SQuAD 2.0", "realtimeqa": "RealTim
 
 def load_set(name: str, args: argparse.Namespace):
     if name == "bundled":
-        from assistant.loading import load_path
+        from assistant.ingest.load import load_path
 
         question_set = load_jsonl(ROOT / "data" / "questions.jsonl")
         question_set.articles = load_path(ROOT / "data" / "articles").articles
@@ -132,7 +133,7 @@ def code_state() -> dict:
 
     dirty = [line[3:] for line in git("status", "--porcelain", "--", "assistant").splitlines() if line[:2].strip() == "M"]
     return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified_assistant_files": dirty,
-            "calibration": json.loads((ROOT / "assistant" / "calibration.json").read_text())}
+            "calibration": json.loads((ROOT / "assistant" / "answer" / "calibration.json").read_text())}
 
 
 def pct(metric: dict | None, interval: bool = False) -> str:

@@ -6,7 +6,7 @@ Both pipelines get their models loaded and warmed up before the clock starts,
 run on the same 40 RealTime QA corpus articles (streamed from ../shared), one
 after the other in the same process, and each is timed in wall and CPU
 seconds. NewsCite runs once per backend: `default` is what the backend choice
-picks on this CPU (assistant/backend_choice.py); set
+picks on this CPU (assistant/embed/backend_choice.py); set
 NEWSCITE_HIDE_CAPABILITIES=BF16 to see what a CPU without bf16 picks.
 
 Prints a table and writes bench/results/ingest_quick.json.
@@ -39,7 +39,7 @@ def llama_index_pipeline(articles) -> dict:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    from assistant.embedding import model_path
+    from assistant.embed.minilm import model_path
 
     Settings.llm = MockLLM()  # never reach for OpenAI
     embed_model = HuggingFaceEmbedding(model_name=model_path(), device="cpu")
@@ -59,9 +59,9 @@ def llama_index_pipeline(articles) -> dict:
 
 def newscite_pipeline(articles, backend: str) -> dict:
     """`update_index` from scratch into a temporary folder, with a warmed-up embedder."""
-    from assistant.embedding import default_embedder, make_embedder
-    from assistant.indexing import backend_choice_of, update_index
-    from assistant.loading import LoadResult
+    from assistant.embed.embedding import default_embedder, make_embedder
+    from assistant.index.build import backend_choice_of, update_index
+    from assistant.ingest.load import LoadResult
 
     embedder = default_embedder() if backend == "default" else make_embedder(backend)
     embedder.embed(["warm up"] * 16)
@@ -81,7 +81,7 @@ def newscite_pipeline(articles, backend: str) -> dict:
 
 
 def run(count: int = 40, backends: tuple[str, ...] = ("default", "onnx-int8", "onnx-fp32", "openvino-fp32")) -> dict:
-    from assistant.backend_choice import cpu_description, hidden_capabilities, openvino_capabilities
+    from assistant.embed.backend_choice import cpu_description, hidden_capabilities, openvino_capabilities
     from bench.corpus import corpus_sample
 
     articles, _ = corpus_sample(count)

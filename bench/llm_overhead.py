@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.assistant import Assistant  # noqa: E402
+from assistant.facade import Assistant  # noqa: E402
 from tests.fake_llm import ScriptedLLM, number_of  # noqa: E402
 
 QUESTION = "Where did the FSA propose to meet Russia?"

@@ -47,9 +47,9 @@ def articles(count: int):
 
 def build(mode: str, count: int, workers: int, index_dir: Path) -> dict:
     """One build in this process: mode "local" or "ray"; returns its figures."""
-    from assistant.embedding import default_embedder
-    from assistant.indexing import update_index
-    from assistant.loading import LoadResult
+    from assistant.embed.embedding import default_embedder
+    from assistant.index.build import update_index
+    from assistant.ingest.load import LoadResult
 
     loaded = LoadResult(articles=articles(count))
     embedder = default_embedder()
@@ -58,7 +58,7 @@ def build(mode: str, count: int, workers: int, index_dir: Path) -> dict:
     if mode == "ray":
         import ray
 
-        from assistant.ray_ingest import RETRIES, ray_segments
+        from assistant.index.ray_build import RETRIES, ray_segments
 
         ray.init(address="local", num_cpus=workers, include_dashboard=False, logging_level="WARNING", log_to_driver=False,
                  runtime_env={"py_modules": [str(ROOT / "assistant")]})
@@ -70,7 +70,7 @@ def build(mode: str, count: int, workers: int, index_dir: Path) -> dict:
                 segments.append((segment, time.perf_counter()))
                 yield segment
     else:
-        from assistant.segments import local_segments
+        from assistant.index.segments import local_segments
 
         def source(*args, **kwargs):
             for segment in local_segments(*args, **kwargs):
@@ -124,9 +124,9 @@ def in_subprocess(args: list[str], code: Path = ROOT) -> dict:
 
 def memory(count: int) -> dict:
     """Peak RSS of a local build from scratch (update_index over loaded articles), in this process."""
-    from assistant.embedding import default_embedder
-    from assistant.indexing import update_index
-    from assistant.loading import LoadResult
+    from assistant.embed.embedding import default_embedder
+    from assistant.index.build import update_index
+    from assistant.ingest.load import LoadResult
 
     loaded = LoadResult(articles=articles(count))
     with tempfile.TemporaryDirectory() as work:

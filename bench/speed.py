@@ -121,10 +121,10 @@ class TimedEmbedder:
 
 
 def stage_ingest(size: int | None, work: Path) -> dict:
-    from assistant.embedding import default_embedder
-    from assistant.indexing import update_index
-    from assistant.loading import LoadResult
-    from assistant.store import current_generation
+    from assistant.embed.embedding import default_embedder
+    from assistant.index.build import update_index
+    from assistant.ingest.load import LoadResult
+    from assistant.index.store import current_generation
     from bench.corpus import CORPUS
 
     started = time.perf_counter()
@@ -174,7 +174,7 @@ def stage_baseline(size: int | None, work: Path) -> dict:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    from assistant.embedding import model_path
+    from assistant.embed.minilm import model_path
 
     articles, counts = bench_articles(size)
     Settings.llm = MockLLM()  # never reach for OpenAI
@@ -219,8 +219,9 @@ def stage_baseline(size: int | None, work: Path) -> dict:
 
 
 def stage_query(size: int | None, work: Path) -> dict:
-    from assistant.ann import exact_top
-    from assistant.assistant import Assistant
+    from assistant.index.dense import exact_top
+    from assistant.answer.retrieval import Retrieval
+    from assistant.facade import Assistant
 
     rss_before = current_rss_mb()
     t0 = time.perf_counter()
@@ -244,7 +245,7 @@ def stage_query(size: int | None, work: Path) -> dict:
         b = time.perf_counter()
         hits = bot.retriever.retrieve(q, vector, k=bot.chunks_per_question)
         c = time.perf_counter()
-        bot.composer.compose(q, q, vector, hits)
+        bot.composer.compose(Retrieval(q, q, vector, hits))
         d = time.perf_counter()
         steps["embed_query"].append(b - a)
         steps["retrieve"].append(c - b)
@@ -292,9 +293,9 @@ def stage_query(size: int | None, work: Path) -> dict:
 
 def stage_reference(size: int | None, work: Path) -> dict:
     """The whole fast path against fp32 embeddings searched exactly (needs every chunk embedded again)."""
-    from assistant.ann import exact_top
-    from assistant.embedding import make_embedder, question_embedder
-    from assistant.store import load_index
+    from assistant.index.dense import exact_top
+    from assistant.embed.embedding import make_embedder, question_embedder
+    from assistant.index.store import load_index
 
     data = load_index(work / "index")
     fast = question_embedder(data.backend)  # what ask() embeds questions with

@@ -18,7 +18,7 @@ SHARED = ROOT.parent / "shared" / "datasets"
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged all-MiniLM-L6-v2, loaded once, as an Assistant uses it: articles near-fp32, questions int8."""
-    from assistant.embedding import default_embedder, question_embedder
+    from assistant.embed.embedding import default_embedder, question_embedder
 
     return question_embedder(articles=default_embedder())
 

@@ -21,7 +21,7 @@ def test_defaults_serve_on_loopback_over_the_bundled_articles():
 
 
 def test_gradio_analytics_are_off_even_when_the_environment_says_otherwise():
-    code = "import app, assistant.webapp, gradio.analytics as a; print(a.analytics_enabled())"
+    code = "import app, assistant.web.app, gradio.analytics as a; print(a.analytics_enabled())"
     env = {"GRADIO_ANALYTICS_ENABLED": "True", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -34,13 +34,13 @@ def test_case_3_the_app_starts_although_its_uploads_folder_holds_bad_files(tmp_p
         import app
     finally:
         sys.path.remove(str(ROOT))
-    import assistant.webapp
+    import assistant.web.app
 
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "grain.txt").write_text("Dozens of lorries carrying grain crossed the border at Bab al-Hawa on Thursday.")
     launched = {}
-    monkeypatch.setattr(assistant.webapp, "launch", lambda demo, **options: launched.update(options, demo=demo))
+    monkeypatch.setattr(assistant.web.app, "launch", lambda demo, **options: launched.update(options, demo=demo))
     options = ["--articles", str(articles), "--index-dir", str(tmp_path / "index"), "--port", "7999"]
     app.main(options)  # the first start builds the index
     uploads = tmp_path / "index" / "uploads"

@@ -1,0 +1,265 @@
+"""Compose a cited answer from the articles' own sentences.
+
+The composer scores the sentences of the retrieved chunks against the
+question (embedding similarity plus keyword overlap), quotes the best ones
+verbatim by offset, folds the same statement from several outlets into one
+citation (`also_in`), and abstains when even the best sentence scores below a
+threshold calibrated on SQuAD 2.0's unanswerable questions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from assistant.answer.conversation import own_part
+from assistant.answer.retrieval import ChunkHit, Retrieval
+from assistant.embed.embedding import Embedder
+from assistant.index.store import IndexData
+from assistant.model import Answer, Article, Citation, SourceRef, source_label
+from assistant.outlets.conflicts.detect import claims_agree
+from assistant.outlets.conflicts.statement import Statement
+from assistant.text import terms
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+DENSE_WEIGHT = 0.6  # the rest goes to IDF-weighted keyword overlap
+SAME_STATEMENT_COSINE = 0.86
+SAME_STATEMENT_JACCARD = 0.6
+SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
+MAX_CANDIDATES = 48
+CLOSING_MARKS = "\"'”’)]» \n"
+
+
+QUOTE_MARKS = "\"'“”‘’«»"
+
+
+def asks_a_question(sentence: str) -> bool:
+    """The article's own question ("When will the by-elections take place?") answers nothing: never quote it.
+
+    A quoted question is kept: "Why does Russia bomb us?" is what a speaker said, often their point.
+    """
+    return sentence.rstrip(CLOSING_MARKS).endswith("?") and not any(mark in sentence for mark in QUOTE_MARKS)
+FOCUS_BOOST = 2.0  # weight of the user's own words over context added to a follow-up
+
+
+@lru_cache(maxsize=1)
+def calibrated_threshold() -> float:
+    """The abstention threshold written by bench/calibrate_abstention.py."""
+    return float(json.loads(CALIBRATION_FILE.read_text())["threshold"])
+
+
+@dataclass
+class ScoredSentence:
+    row: int  # row of the sentence table
+    doc: int
+    start: int
+    end: int
+    score: float
+    cosine: float
+    overlap: float
+    terms: frozenset[str]
+
+
+class SentenceVectors:
+    """Sentence vectors: read from the index (stored at build time), else embedded on demand (bounded LRU)."""
+
+    def __init__(self, data: IndexData, embedder: Embedder, capacity: int = 50_000) -> None:
+        self.data = data
+        self.embedder = embedder
+        self.capacity = capacity
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        stored = data.sentence_vectors
+        self.stored = stored if stored is not None and len(stored) == len(data.sentences) else None
+
+    def get(self, rows: Sequence[int]) -> np.ndarray:
+        if self.stored is not None:
+            return self.stored.rows(rows) if len(rows) else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        missing = [row for row in rows if row not in self._cache]
+        if missing:
+            vectors = self.embedder.embed([self.data.sentence_text(row) for row in missing])
+            for row, vector in zip(missing, vectors):
+                self._cache[row] = vector
+        for row in rows:
+            self._cache.move_to_end(row)
+        while len(self._cache) > self.capacity:
+            self._cache.popitem(last=False)
+        if not rows:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.vstack([self._cache[row] for row in rows])
+
+
+def keyword_overlap(query_terms: frozenset[str], sentence_terms: frozenset[str], weights: dict[str, float]) -> float:
+    """Weighted share of the question's terms that the sentence contains."""
+    total = sum(weights[t] for t in query_terms)
+    if not total:
+        return 0.0
+    return sum(weights[t] for t in query_terms & sentence_terms) / total
+
+
+def local_idf(query_terms: frozenset[str], candidates: list[frozenset[str]]) -> dict[str, float]:
+    """IDF of each question term among the candidate sentences.
+
+    A term every candidate shares ("Russia" in a story about Russia) says
+    nothing about which sentence answers; a rare one ("proposed") does.
+    """
+    n = len(candidates)
+    return {t: math.log(1 + n / (1 + sum(t in c for c in candidates))) for t in query_terms}
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class AnswerComposer:
+    """Turns retrieved chunks into an `Answer` whose quotes are article slices."""
+
+    def __init__(
+        self,
+        data: IndexData,
+        vectors: SentenceVectors,
+        threshold: float | None = None,
+        max_citations: int = 3,
+    ) -> None:
+        self.data = data
+        self.vectors = vectors
+        self.threshold = calibrated_threshold() if threshold is None else threshold
+        self.max_citations = max_citations
+
+    def candidates(self, hits: Iterable[ChunkHit]) -> list[int]:
+        rows: list[int] = []
+        for hit in hits:
+            _, first, last = self.data.chunks[hit.row]
+            rows.extend(range(int(first), int(last) + 1))
+        return list(dict.fromkeys(rows))[:MAX_CANDIDATES]
+
+    def score(
+        self, query: str, query_vector: np.ndarray, rows: list[int], question: str | None = None
+    ) -> list[ScoredSentence]:
+        """Every candidate sentence scored against the question, best first.
+
+        When a follow-up was rewritten (`query` differs from the user's own
+        `question`), the user's own words weigh double in the keyword overlap:
+        in "What did he say about elections?" the focus is elections, and the
+        name standing in for "he" is context.
+        """
+        texts = {row: self.data.sentence_text(row) for row in rows}
+        rows = [row for row in rows if not asks_a_question(texts[row])]
+        if not rows:
+            return []
+        query_terms = frozenset(terms(query))
+        cosines = self.vectors.get(rows) @ query_vector
+        sentence_terms = [frozenset(terms(texts[row])) for row in rows]
+        weights = local_idf(query_terms, sentence_terms)
+        own_terms: frozenset[str] = frozenset()
+        if question is not None and question != query:
+            focus = set(terms(question))
+            weights = {t: w * (FOCUS_BOOST if t in focus else 1.0) for t, w in weights.items()}
+            own = own_part(query)
+            own_terms = frozenset(terms(own)) if own != query else frozenset()
+        own_weights = local_idf(own_terms, sentence_terms) if own_terms else {}
+        scored = []
+        for row, cosine, these_terms in zip(rows, cosines, sentence_terms):
+            doc, start, end = (int(v) for v in self.data.sentences[row])
+            overlap = keyword_overlap(query_terms, these_terms, weights)
+            if own_terms:  # "What did they reaffirm? (Who met King Salman?)": all of "reaffirm" counts
+                overlap = max(overlap, keyword_overlap(own_terms, these_terms, own_weights))
+            score = DENSE_WEIGHT * float(cosine) + (1 - DENSE_WEIGHT) * overlap
+            scored.append(ScoredSentence(row, doc, start, end, score, float(cosine), overlap, these_terms))
+        return sorted(scored, key=lambda s: -s.score)
+
+    def same_statement(self, a: ScoredSentence, b: ScoredSentence) -> bool:
+        """Alike in words or meaning, and agreeing on figures, dates and names (assistant.outlets.conflicts.detect.claims_agree)."""
+        if jaccard(a.terms, b.terms) < SAME_STATEMENT_JACCARD:
+            va, vb = self.vectors.get([a.row, b.row])
+            if float(va @ vb) < SAME_STATEMENT_COSINE:
+                return False
+        text_a, text_b = self.data.sentence_text(a.row), self.data.sentence_text(b.row)
+        return claims_agree(Statement(text_a, terms=a.terms), Statement(text_b, terms=b.terms))
+
+    def compose(self, found: Retrieval) -> Answer:
+        """`avoid`: (doc_id, start) of sentences the conversation already quoted; a follow-up gets new
+        sentences when one clears the threshold, and the earlier ones only when nothing new does."""
+        question, query, avoid = found.question, found.query, found.avoid
+        scored = self.score(query, found.query_vector, self.candidates(found.hits), question)
+        if avoid:
+            fresh = [s for s in scored if (self.data.articles[s.doc].doc_id, s.start) not in avoid]
+            if fresh and fresh[0].score >= self.threshold:
+                scored = fresh
+        best = scored[0].score if scored else 0.0
+        if best < self.threshold:
+            return Answer(question, abstention_text(found.scope), True, [], query, best)
+        floor = max(self.threshold, best - SECOND_CITATION_MARGIN)
+        citations: list[Citation] = []
+        used: set[int] = set()
+        for sentence in scored:
+            if len(citations) == self.max_citations or sentence.score < floor:
+                break
+            if sentence.row in used:
+                continue
+            group = [
+                other
+                for other in scored
+                if other.row not in used and other.row != sentence.row and self.same_statement(sentence, other)
+            ]
+            used.update([sentence.row, *(o.row for o in group)])
+            citations.append(self.citation(sentence, group))
+        return Answer(question, answer_text(citations), False, citations, query, best)
+
+    def compose_stream(self, found: Retrieval, stream: bool = True) -> Iterator[str | Answer]:
+        """Nothing to stream: the answer is the articles' own sentences, whole."""
+        yield self.compose(found)
+
+    def citation(self, sentence: ScoredSentence, same: list[ScoredSentence]) -> Citation:
+        article = self.data.articles[sentence.doc]
+        also_in = [
+            SourceRef(
+                outlet=self.data.articles[o.doc].outlet_name,
+                doc_id=self.data.articles[o.doc].doc_id,
+                path=self.data.articles[o.doc].path,
+                quote=self.data.articles[o.doc].text[o.start : o.end],
+                start=o.start,
+                end=o.end,
+            )
+            for o in same
+            if o.doc != sentence.doc
+        ]
+        return make_citation(article, sentence.start, sentence.end, sentence.score, also_in)
+
+
+def make_citation(article: Article, start: int, end: int, score: float, also_in: list[SourceRef] | None = None) -> Citation:
+    return Citation(
+        outlet=article.outlet_name,
+        title=article.title,
+        url=article.url,
+        published=article.published,
+        doc_id=article.doc_id,
+        path=article.path,
+        quote=article.text[start:end],
+        start=start,
+        end=end,
+        score=round(score, 4),
+        also_in=also_in or [],
+    )
+
+
+def abstention_text(scope: str) -> str:
+    return f"The articles don't say: nothing in {scope} answers this question."
+
+
+def answer_text(citations: list[Citation]) -> str:
+    """Readable who-says-what lines, one per cited statement."""
+    lines = []
+    for citation in citations:
+        who = source_label(citation.outlet, citation.doc_id, capital=True)
+        others = list(dict.fromkeys(source_label(ref.outlet, ref.doc_id) for ref in citation.also_in))
+        also = f" (also reported by {', '.join(others)})" if others else ""
+        verb = "says" if who.startswith("An article") else "reports"
+        lines.append(f'{who}{also} {verb}: "{citation.quote}"')
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""How well cited evidence supports a sentence an LLM wrote.
+
+No NLI model exists offline, so support is measured the way the extractive
+composer scores sentences: a weighted sum of embedding cosine (MiniLM) and
+keyword overlap (the share of the sentence's content words found in the
+cited evidence). Two hard checks come first, because similarity cannot see
+them: every number in the sentence must stand in the cited evidence (a wrong
+date or casualty count reads as "similar"), and every quotation must be
+copied from it (see `assistant.llm.quotations`).
+
+SUPPORT_WEIGHT and SUPPORT_THRESHOLD were chosen by
+bench/calibrate_support.py on QuoteSum (human answers that cite passages):
+a sentence against the best sentence of the passage it cites (supported)
+versus the best sentence of a passage of the same question that it does not
+cite (the "cited the wrong sentence" case). README, section "Written answers
+from an LLM", gives the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from assistant.text import terms
+
+SUPPORT_WEIGHT = 0.5  # share of the cosine; the rest is keyword overlap
+SUPPORT_THRESHOLD = 0.59  # Youden-optimal at that weight on QuoteSum
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+    if word != "_"  # "one" is a pronoun as often as a number
+}
+NUMBER_WORDS.update({w: str(10 * (i + 3)) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split())})
+NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """Numbers as digits: '250,000' -> '250000', 'Eighty' -> '80', '88.7' stays."""
+    found = {match.replace(",", "").rstrip(".") for match in NUMBER.findall(text)}
+    found.update(NUMBER_WORDS[w.lower()] for w in NUMBER_WORD.findall(text))
+    return frozenset(found)
+
+
+def overlap(sentence_terms: frozenset[str], evidence_terms: frozenset[str]) -> float:
+    """Share of the sentence's content words that the evidence contains."""
+    if not sentence_terms:
+        return 0.0
+    return len(sentence_terms & evidence_terms) / len(sentence_terms)
+
+
+@dataclass
+class Support:
+    """The support of one sentence by a set of evidence sentences."""
+
+    score: float
+    cosine: float  # best cosine of the sentence with any one evidence sentence
+    overlap: float  # share of its content words found in the evidence together
+    missing_numbers: tuple[str, ...] = ()
+
+
+def support(
+    sentence: str,
+    sentence_vector: np.ndarray,
+    evidence: Sequence[str],
+    evidence_vectors: np.ndarray,
+    extra_terms: frozenset[str] = frozenset(),
+    weight: float = SUPPORT_WEIGHT,
+) -> Support:
+    """Score `sentence` against `evidence` together; `extra_terms` count as found (the outlets' names)."""
+    if not evidence:
+        return Support(0.0, 0.0, 0.0)
+    cosine = float(np.max(evidence_vectors @ sentence_vector))
+    evidence_terms = frozenset(t for text in evidence for t in terms(text)) | extra_terms
+    share = overlap(frozenset(terms(sentence)), evidence_terms)
+    evidence_numbers = frozenset(n for text in evidence for n in numbers_in(text))
+    missing = tuple(sorted(numbers_in(sentence) - evidence_numbers))
+    return Support(weight * cosine + (1 - weight) * share, cosine, share, missing)
+
+
+def is_supported(result: Support, threshold: float = SUPPORT_THRESHOLD) -> bool:
+    return not result.missing_numbers and result.score >= threshold

@@ -1,0 +1,1 @@
+"""Embedding models: the packaged MiniLM on torch or ONNX, and the per-CPU backend choice."""

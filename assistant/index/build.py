@@ -1,0 +1,216 @@
+"""Build or update the persisted index from article files.
+
+Only new or changed articles are segmented and embedded; unchanged ones keep
+their vectors; articles that disappeared from a re-indexed folder are dropped.
+Articles indexed from other folders or uploads are kept.
+
+The model runs once per new sentence: sentence vectors (stored as int8) let
+the composer score candidate quotes without running the model at question
+time, and each chunk's vector for the FAISS search is pooled from its
+sentences' (assistant/index/pooling.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from assistant.embed.embedding import Embedder
+from assistant.index.segments import Segment, SegmentSpill, local_segments, merge_rows
+from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts
+from assistant.ingest.load import LoadResult, Problem, article_problem, load_paths
+from assistant.index.store import (
+    IndexData,
+    IndexMissingError,
+    IndexSettings,
+    load_index,
+    save_index,
+    write_lock,
+)
+from assistant.model import Article
+
+ProgressCallback = Callable[[int, int], None]  # (sentences embedded, sentences to embed)
+# (articles to embed with their fingerprints, settings, embedder, progress) -> the segments built of them
+SegmentSource = Callable[..., Iterable[Segment]]
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did, for the CLI and the web app to show."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    sentences_embedded: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed; {self.chunks_embedded} chunks embedded "
+            f"({self.sentences_embedded} sentences) in {self.seconds:.1f}s; "
+            f"{len(self.problems)} problem(s)"
+        )
+
+
+def fingerprint(article: Article, settings: IndexSettings) -> str:
+    """Changes when the text, the metadata or the chunking settings change."""
+    payload = {**article.to_dict(), "settings": settings.as_dict()}
+    payload.pop("source", None)
+    payload.pop("record", None)  # where a record stands in its file is not part of the article
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
+    """Split a loaded index back into per-article rows so they can be reused."""
+    rows: dict[str, ArticleRows] = {}
+    sentence_docs = data.sentences[:, 0]
+    chunk_docs = data.chunks[:, 0]
+    vectors = np.asarray(data.vectors)
+    sentence_vectors = data.sentence_vectors
+    sentence_bounds = np.searchsorted(sentence_docs, np.arange(len(data.articles) + 1))
+    chunk_bounds = np.searchsorted(chunk_docs, np.arange(len(data.articles) + 1))
+    for doc, (article, fp) in enumerate(zip(data.articles, data.fingerprints)):
+        s0, s1 = sentence_bounds[doc], sentence_bounds[doc + 1]
+        c0, c1 = chunk_bounds[doc], chunk_bounds[doc + 1]
+        chunks = data.chunks[c0:c1, 1:].copy() - s0
+        own = sentence_vectors.slice(s0, s1) if sentence_vectors is not None else None
+        rows[article.doc_id] = ArticleRows(article, fp, data.sentences[s0:s1, 1:].copy(), chunks, vectors[c0:c1], own)
+    return rows
+
+
+def backend_choice_of(embedder: Embedder) -> dict | None:
+    """How the article backend was chosen (assistant/embed/backend_choice.py), for the manifest; None if unknown."""
+    for candidate in (embedder, getattr(embedder, "inner", None), getattr(embedder, "articles", None)):
+        choice = getattr(candidate, "choice", None)
+        if choice is not None:
+            return {**choice.as_dict(), "backend": candidate.backend}
+    return None
+
+
+def _owned_ids_only(
+    articles: list[Article], previous: dict[str, ArticleRows], failed_files: set[str], report: IndexReport
+) -> list[Article]:
+    """Articles that may take their doc_id: a doc_id belongs to the file that holds it, so a record in
+    another file (an upload above all) can never replace it while that file is there and was not
+    re-read in this run (a record that moved between two re-read files may move)."""
+    read_now = {os.path.realpath(p) for p in {str(a.path) for a in articles} | failed_files}
+    allowed = []
+    for article in articles:
+        owner = previous.get(article.doc_id)
+        owner_path = owner.article.path if owner else None
+        if owner_path and os.path.realpath(owner_path) not in read_now and Path(owner_path).exists():
+            where = f" {owner.article.record}" if owner.article.record else ""
+            report.problems.append(article_problem(
+                article, f"doc_id {article.doc_id!r} is already used by {owner_path}{where}; not indexed "
+                "(an article can only be replaced from its own file: give this one another id)"
+            ))
+            continue
+        allowed.append(article)
+    return allowed
+
+
+def update_index(
+    index_dir: str | Path,
+    paths: Sequence[str | Path],
+    embedder: Embedder,
+    *,
+    replace_sources: bool = True,
+    rebuild: bool = False,
+    settings: IndexSettings | None = None,
+    progress: ProgressCallback | None = None,
+    loaded: LoadResult | None = None,
+    segment_source: SegmentSource | None = None,
+) -> tuple[IndexData, IndexReport]:
+    """Bring the index in line with `paths`, embedding only what changed.
+
+    With `replace_sources`, articles previously indexed from one of `paths`
+    that are gone now are dropped (re-indexing a folder). Without it, the
+    loaded articles are added to what is there (uploads). A file that fails
+    to load keeps its previously indexed version. The new articles are built
+    in bounded segments (assistant/index/segments.py): here, one shard at a time, or
+    elsewhere by `segment_source` (a Ray cluster: assistant/index/ray_build.py).
+    """
+    index_dir = Path(index_dir)
+    settings = settings or IndexSettings()
+    started = time.perf_counter()
+    with write_lock(index_dir):
+        previous: dict[str, ArticleRows] = {}
+        previous_choice: dict | None = None
+        if not rebuild:
+            try:
+                old = load_index(index_dir, settings)
+                previous, previous_choice = _rows_from_index(old), old.extra.get("backend_choice")
+            except IndexMissingError:
+                pass
+        result = loaded or load_paths(paths)
+        report = IndexReport(problems=list(result.problems))
+        failed_files = {p.path for p in result.problems}
+        sources = {str(Path(p)) for p in paths}
+        arrived = _owned_ids_only(result.articles, previous, failed_files, report)
+
+        incoming = {a.doc_id: a for a in arrived}
+        kept: dict[str, ArticleRows] = {}
+        for doc_id, row in previous.items():
+            gone = replace_sources and row.article.source in sources and doc_id not in incoming
+            if gone and row.article.path not in failed_files:
+                report.removed.append(doc_id)
+            elif doc_id not in incoming:
+                kept[doc_id] = row
+
+        to_embed: list[tuple[Article, str]] = []
+        for article in arrived:
+            fp = fingerprint(article, settings)
+            old = previous.get(article.doc_id)
+            if old is not None and old.fingerprint == fp:
+                old.article.source = article.source
+                kept[article.doc_id] = old
+                report.unchanged.append(article.doc_id)
+            else:
+                to_embed.append((article, fp))
+
+        # Built in bounded segments (assistant/index/segments.py), here one after the other or on a Ray
+        # cluster (`segment_source`, assistant/index/ray_build.py), spilled to disk and merged at the end.
+        build = segment_source or local_segments
+        with SegmentSpill(index_dir) as spill:
+            for segment in build(to_embed, settings, embedder, progress):
+                spill.add(segment)
+                report.problems.extend(segment.problems)
+                report.sentences_embedded += segment.sentences_embedded
+                # an article that could not be split or embedded keeps its indexed version
+                kept.update((doc_id, previous[doc_id]) for doc_id in segment.failed if doc_id in previous)
+            for row in spill.rows():
+                (report.updated if row.article.doc_id in previous else report.added).append(row.article.doc_id)
+                kept[row.article.doc_id] = row
+                report.chunks_embedded += len(row.chunks)
+            # Kept articles from an index that predates sentence vectors get theirs now (once).
+            backfill = [row for row in kept.values() if row.sentence_vectors is None]
+            if backfill:
+                texts = [t for row in backfill for t in sentence_texts(row.article, row.sentences)]
+                vectors, count = embed_unique(texts, embedder, progress)
+                report.sentences_embedded += count
+                position = 0
+                for row in backfill:
+                    row.sentence_vectors = vectors.slice(position, position + len(row.sentences))
+                    position += len(row.sentences)
+
+            ordered = [kept[doc_id] for doc_id in sorted(kept)]
+            data = merge_rows(ordered, spill.folder, settings, embedder.backend, embedder.dim)
+            choice = backend_choice_of(embedder) if report.sentences_embedded else None
+            data.extra["backend_choice"] = choice or previous_choice
+            save_index(data, index_dir)
+            extra = data.extra
+        data = load_index(index_dir, settings)  # the merged arrays lived in the scratch folder: open the saved ones
+        data.extra.update(extra)
+        report.seconds = time.perf_counter() - started
+        return data, report

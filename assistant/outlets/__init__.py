@@ -1,0 +1,1 @@
+"""Who says what: the per-outlet comparer, conflicts, speakers, wire copies, framing."""

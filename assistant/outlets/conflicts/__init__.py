@@ -1,0 +1,1 @@
+"""Do two outlets' statements contradict each other? One module per kind of disagreement."""

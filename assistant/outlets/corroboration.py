@@ -1,0 +1,73 @@
+"""Do two outlets report the same statement? The same quotation, the same sentence, or the same fact in other words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.answer.extractive import jaccard
+from assistant.outlets.comparison import Scored
+from assistant.outlets.conflicts.detect import claims_agree
+from assistant.text import QUOTED_PASSAGES_OR_SINGLE, terms
+
+COPY_JACCARD = 0.6  # wire copies repeat their sentences: only articles with such a pooled sentence are compared
+SAME_FACT_COSINE = 0.6  # "the same fact in other words": cosine, with a shared date or figure
+PARAPHRASE_COSINE = 0.8  # or this cosine with shared content words
+SAME_QUOTE_SHARE = 0.6  # share of quoted words two quotations have in common
+
+
+def same_statement(a: Scored, b: Scored, rare: frozenset[str] = frozenset()) -> bool:
+    """The same quotation, the same sentence, or the same fact in other words; never two
+    sentences whose figures, dates or names differ."""
+    return alike(a, b, rare) and claims_agree(a.statement, b.statement)
+
+
+def alike(a: Scored, b: Scored, rare: frozenset[str]) -> bool:
+    quotes_a, quotes_b = _quotations(a.citation.quote), _quotations(b.citation.quote)
+    if any(len(x & y) >= SAME_QUOTE_SHARE * min(len(x), len(y)) for x in quotes_a for y in quotes_b if x and y):
+        return True
+    if jaccard(a.sentence.terms, b.sentence.terms) >= 0.6:
+        return True
+    cosine = float(a.statement.vector @ b.statement.vector)
+    shared = a.sentence.terms & b.sentence.terms
+    if cosine >= PARAPHRASE_COSINE and len(shared) >= 3:
+        return True
+    if cosine < SAME_FACT_COSINE or len(shared) < 3:
+        return False
+    # The same fact in other words: a shared figure or date, or two words the other sentences rarely use.
+    return _shared_fact(a.citation.quote, b.citation.quote) or len(shared & rare) >= 2
+
+
+@lru_cache(maxsize=8192)
+def _quotations(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(terms(next(g for g in m.groups() if g))) for m in QUOTED_PASSAGES_OR_SINGLE.finditer(text))
+
+
+@lru_cache(maxsize=8192)
+def _facts(text: str) -> set[str]:
+    """Figures, days, months and years a sentence states (the 'fact' two paraphrases must share)."""
+    lower = text.lower()
+    found = {m.replace(",", "") for m in re.findall(r"\b\d[\d,.]*\b", lower)}
+    found |= set(re.findall(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", lower))
+    found |= set(re.findall(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", lower))
+    words = {"eighty": "80", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "ninety": "90"}
+    found |= {words[w] for w in re.findall(r"\b(" + "|".join(words) + r")\b", lower)}
+    return found
+
+
+def _shared_fact(a: str, b: str) -> bool:
+    return bool(_facts(a) & _facts(b))
+
+
+def copy_candidates(pool: list[Scored]) -> list[int]:
+    """Articles with a pooled sentence that nearly repeats one of another outlet's article.
+
+    Only these can be wire copies of each other (copies repeat their sentences, and a repeated
+    sentence scores alike in both); shingling every pooled article would cost ~3 ms an article.
+    """
+    docs: set[int] = set()
+    for i, a in enumerate(pool):
+        for b in pool[i + 1 :]:
+            if a.source.key != b.source.key and a.sentence.doc != b.sentence.doc and jaccard(a.sentence.terms, b.sentence.terms) >= COPY_JACCARD:
+                docs.update((a.sentence.doc, b.sentence.doc))
+    return sorted(docs)

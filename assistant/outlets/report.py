@@ -1,0 +1,88 @@
+"""A comparison as readable text: the summary line, the terminal lines, notes on corroboration and wire copies."""
+
+from __future__ import annotations
+
+from assistant.answer.extractive import answer_text
+from assistant.model import Citation, Conflict, ConflictSide, source_label
+from assistant.outlets.comparison import Comparison
+
+
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _who(citation: Citation) -> str:
+    return source_label(citation.outlet, citation.doc_id)
+
+
+def side_text(side: ConflictSide) -> str:
+    first = side.citations[0]
+    others = list(dict.fromkeys(_who(c) for c in side.citations[1:]))
+    also = f" (also {', '.join(others)})" if others else ""
+    return f'{_who(first)}{also} reports "{first.quote}"'
+
+
+def conflict_text(conflict: Conflict) -> str:
+    return f"Outlets disagree: {'; '.join(side_text(s) for s in conflict.sides)}."
+
+
+def comparison_text(comparison: Comparison) -> str:
+    lines = [conflict_text(c) for c in comparison.conflicts]
+    for view in comparison.outlets:
+        quote = view.quotes[0]
+        speaker = f", quoting {quote.speaker}" if quote.speaker else ""
+        lines.append(f'{_capital(view.outlet)}{speaker}: "{quote.quote}"')
+    for group in comparison.statements:
+        if group.outlet_count > 1:
+            note = f" ({'; '.join(group.syndicated)})" if group.syndicated else ""
+            lines.append(f'Reported by {group.outlet_count} outlets ({", ".join(group.outlets)}){note}: "{group.citations[0].quote}"')
+    if comparison.silent:
+        lines.append(f"Silent on this: {', '.join(comparison.silent)}.")
+    if not comparison.outlets:
+        lines.insert(0, "No outlet addresses this question.")
+    return "\n".join(lines)
+
+
+def corroborated_text(citations: list[Citation]) -> str:
+    """The composer's who-says-what lines over the widened `also_in`, and a line on any wire copies."""
+    text = answer_text(citations)
+    return f"{text}\n{syndication_note(citations)}" if any(c.syndicated for c in citations) else text
+
+
+def syndication_note(citations: list[Citation]) -> str:
+    notes = list(dict.fromkeys(note for c in citations for note in c.syndicated))
+    return f"({'; '.join(notes)}.)"
+
+
+def comparison_lines(comparison: Comparison) -> list[tuple[str, bool]]:
+    """The comparison for a terminal: (line, dim) pairs; quotes with their positions, speakers and counts."""
+
+    def where(c: Citation) -> str:
+        speaker = f", quoting {c.speaker}" if c.speaker else ""
+        return f"{c.doc_id}[{c.start}:{c.end}]{speaker}"
+
+    lines: list[tuple[str, bool]] = []
+    for conflict in comparison.conflicts:
+        lines.append((conflict_text(conflict), False))
+        for side in conflict.sides:
+            lines.append((f"  {side.claim}: " + "; ".join(f"{_who(c)} {where(c)}" for c in side.citations), True))
+    if comparison.conflicts:
+        lines.append(("", False))
+    if not comparison.outlets:
+        lines.append(("No outlet addresses this question.", False))
+    for view in comparison.outlets:
+        lines.append((f"{_capital(view.outlet)}:", False))
+        for quote in view.quotes:
+            lines.append((f'  "{quote.quote}"', False))
+            lines.append((f"    {where(quote)}", True))
+    corroborated = [g for g in comparison.statements if g.outlet_count > 1]
+    if corroborated:
+        lines.append(("", False))
+    for group in corroborated:
+        lines.append((f'Reported by {group.outlet_count} outlets ({", ".join(group.outlets)}): "{group.citations[0].quote}"', False))
+        for note in group.syndicated:
+            lines.append((f"  {note}", True))
+    if comparison.silent:
+        lines.append(("", False))
+        lines.append((f"Silent on this: {', '.join(comparison.silent)}.", False))
+    return lines

@@ -1,0 +1,92 @@
+"""Text every stage reads alike: content terms and stopwords, the sentence splitter, quotation patterns.
+
+One home for them, so the index, the composer, the comparer and the conflict
+detector agree on what a "term" or a "quotation" is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from functools import lru_cache
+from pathlib import Path
+
+# --- quotation patterns ----------------------------------------------------------------------------
+# Each reads quotations for a different purpose; they differ on purpose, and are named for it.
+
+QUOTED_SPANS = re.compile(r"“[^”]*”|\"[^\"]*\"")  # any double-quoted span, to blank quoted words out (framing)
+QUOTED_PASSAGES = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")  # a quoted passage of some length (whose words?)
+QUOTED_PASSAGES_OR_SINGLE = re.compile(  # the same, and single-quoted passages (the same quotation in two outlets)
+    r"“([^”]{12,})”|\"([^\"]{12,})\"|(?:^|\s)'([^']{12,})'(?=\s|$|[,.])"
+)
+QUOTATIONS_IN_LLM_TEXT = re.compile(r"“([^”]{1,800})”|\"([^\"]{1,800})\"|«([^»]{1,800})»")  # what an LLM claims was said
+
+
+# --- sentences -------------------------------------------------------------------------------------
+
+
+def bundled_nltk_data() -> str:
+    """llama-index's packaged NLTK data folder, found without importing llama-index."""
+    spec = importlib.util.find_spec("llama_index.core")
+    assert spec and spec.submodule_search_locations, "llama-index-core is not installed"
+    return str(Path(next(iter(spec.submodule_search_locations))) / "_static" / "nltk_cache")
+
+
+@lru_cache(maxsize=1)
+def punkt():
+    """NLTK's Punkt sentence splitter for English (data shipped inside llama-index; never downloaded)."""
+    import nltk
+    from nltk.tokenize import PunktTokenizer
+
+    data = bundled_nltk_data()
+    if data not in nltk.data.path:
+        nltk.data.path.insert(0, data)
+    return PunktTokenizer("english")
+
+
+# --- terms and stopwords ---------------------------------------------------------------------------
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+# Question words carry no content to match ("Who speaks for ...": "who" is in
+# any sentence with a relative clause); bm25s's English list keeps some of them.
+QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "where", "when", "why", "how", "did", "does", "do"})
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """NLTK's English list (shipped inside llama-index), bm25s's, and question words."""
+    nltk_list = (Path(bundled_nltk_data()) / "corpora" / "stopwords" / "english").read_text().split()
+    return bm25s_stopwords() | frozenset(nltk_list) | QUESTION_WORDS
+
+
+@lru_cache(maxsize=1)
+def bm25s_stopwords() -> frozenset[str]:
+    """bm25s's English stopword list ("en"), read from its module file without importing bm25s."""
+    spec = importlib.util.find_spec("bm25s")  # a top-level name: located, not imported
+    assert spec and spec.submodule_search_locations, "bm25s is not installed"
+    source = Path(next(iter(spec.submodule_search_locations))) / "stopwords.py"
+    namespace: dict = {}
+    exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), namespace)
+    return frozenset(namespace["STOPWORDS_EN"])
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words: what BM25 and overlap scores compare."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=65_536)
+def _terms(text: str) -> tuple[str, ...]:
+    # Cached: the composer and the comparer stem the same candidate sentences question after question.
+    words = [w for w in WORD.findall(text.lower()) if w not in stopwords()]
+    return tuple(stemmer().stemWords(words))

@@ -1,0 +1,1 @@
+"""The Gradio app: page, pure render functions, the compare panel, highlighting, uploads."""
