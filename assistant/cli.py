@@ -14,6 +14,7 @@ from assistant.embed.backend_choice import describe_choice
 from assistant.embed.embedding import default_embedder
 from assistant.eval.command import run_eval
 from assistant.index.build import update_index
+from assistant.index.segments import segment_articles
 from assistant.index.store import NewsCiteIndexError, indexed_backend
 from assistant.limits import limits
 from assistant.llm.call import DEFAULT_TIMEOUT as LLM_TIMEOUT
@@ -99,22 +100,39 @@ def index(
     paths: Annotated[list[Path], typer.Argument(help="Folders (searched recursively) or files of articles.")],
     index_dir: IndexDir = Path("index"),
     rebuild: Annotated[bool, typer.Option(help="Ignore the existing index and embed everything again.")] = False,
+    ray: Annotated[Optional[str], typer.Option(
+        "--ray", help="Embed on a Ray cluster: 'auto' starts a local one on every core, HOST:PORT joins one "
+        "(needs the [ray] extra).")] = None,
 ) -> None:
     """Build or update the index: only new or changed articles are embedded, removed ones dropped."""
 
     try:
         limits()  # a size limit set to something that is not a size: say so once, not once per file
+        segment_articles()  # NEWSCITE_SEGMENT_ARTICLES, likewise
     except ValueError as error:
         _fail(str(error))
     try:
         embedder = default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
-        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines())
+        source = _ray_source(ray) if ray else None  # --ray: assistant/index/ray_build.py
+        _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines(),
+                                 segment_source=source)
     except NewsCiteIndexError as error:
         _fail(str(error))
     except OSError as error:  # e.g. the index folder is not writable
         _fail(f"Cannot write the index in {index_dir}: {error.strerror or error}")
     _print_problems(report.problems)
     typer.echo(f"{index_dir}: {report.summary()}")
+
+
+def _ray_source(address: str):
+    """The Ray segment source for --ray ADDRESS; a clear error when Ray is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        _fail("--ray needs Ray: pip install 'newscite[ray]'")
+    from assistant.index.ray_build import ray_segments
+
+    return ray_segments(address)
 
 
 @app.command()

@@ -39,10 +39,10 @@ GATES = {"CLASS_COSINE": CLASS_COSINE, "TOPIC_COSINE": TOPIC_COSINE, "SAME_STATE
 
 
 def article_sentences(articles) -> list[list[str]]:
-    from assistant.index.build import _segment
+    from assistant.index.sentence_rows import split_articles
     from assistant.index.store import IndexSettings
 
-    segmented, _ = _segment(articles, IndexSettings())
+    segmented, _ = split_articles(articles, IndexSettings())
     return [[article.text[s:e] for s, e in spans] for article, spans, *_ in segmented]
 
 

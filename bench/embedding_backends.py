@@ -39,11 +39,11 @@ RESULTS = ROOT / "bench" / "results" / "embedding_backends.json"
 def gold_material(limit_articles: int | None = None):
     """Chunks and sentences of the gold articles, and the gold questions with their article rows."""
     from bench.corpus import gold_articles, gold_questions
-    from assistant.index.build import _segment
+    from assistant.index.sentence_rows import split_articles
     from assistant.index.store import IndexSettings
 
     articles = gold_articles()[:limit_articles]
-    segmented, _ = _segment(articles, IndexSettings())
+    segmented, _ = split_articles(articles, IndexSettings())
     chunks, chunk_doc, sentences = [], [], []
     for doc, (article, spans, _, texts) in enumerate(segmented):
         chunks.extend(texts)

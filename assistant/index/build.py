@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +22,10 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from assistant.index.pooling import pool_chunks, sentence_weights
 from assistant.embed.embedding import Embedder
-from assistant.embed.minilm import BATCH_SIZE
-from assistant.ingest.load import LoadResult, Problem, article_problem, load_paths, unexpected
+from assistant.index.segments import Segment, SegmentSpill, local_segments, merge_rows
+from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts
+from assistant.ingest.load import LoadResult, Problem, article_problem, load_paths
 from assistant.index.store import (
     IndexData,
     IndexMissingError,
@@ -36,9 +35,10 @@ from assistant.index.store import (
     write_lock,
 )
 from assistant.model import Article
-from assistant.index.codes import QuantizedVectors
 
 ProgressCallback = Callable[[int, int], None]  # (sentences embedded, sentences to embed)
+# (articles to embed with their fingerprints, settings, embedder, progress) -> the segments built of them
+SegmentSource = Callable[..., Iterable[Segment]]
 
 
 @dataclass
@@ -61,18 +61,6 @@ class IndexReport:
             f"({self.sentences_embedded} sentences) in {self.seconds:.1f}s; "
             f"{len(self.problems)} problem(s)"
         )
-
-
-@dataclass
-class ArticleRows:
-    """One article's sentences, chunks (local sentence numbers) and chunk vectors."""
-
-    article: Article
-    fingerprint: str
-    sentences: np.ndarray  # (n, 2) start, end
-    chunks: np.ndarray  # (m, 2) first, last (local)
-    vectors: np.ndarray  # (m, dim)
-    sentence_vectors: QuantizedVectors | None = None  # (n, dim); None when the index had none
 
 
 def fingerprint(article: Article, settings: IndexSettings) -> str:
@@ -132,114 +120,6 @@ def _owned_ids_only(
     return allowed
 
 
-def _segment(articles: Sequence[Article], settings: IndexSettings) -> tuple[list[tuple[Article, np.ndarray, np.ndarray, list[str]]], list[Problem]]:
-    """Sentences and chunks per article; an article with no sentences is a problem."""
-    from llama_index.core.schema import Document
-
-    from assistant.ingest.chunk import SentenceChunkParser
-
-    parser = SentenceChunkParser(max_tokens=settings.max_chunk_tokens)
-    done, problems = [], []
-    for article in articles:
-        try:
-            nodes = parser.chunk_document(Document(text=article.text, id_=article.doc_id))
-        except Exception as error:  # one article never stops the others
-            problems.append(article_problem(article, f"could not be split into sentences ({unexpected(error)})"))
-            continue
-        if not nodes:
-            problems.append(article_problem(article, "no sentences found (nothing to index)"))
-            continue
-        sentences, chunks = [], []
-        for node in nodes:
-            first = len(sentences)
-            sentences.extend(node.metadata["sentences"])
-            chunks.append((first, len(sentences) - 1))
-        done.append((article, np.array(sentences, dtype=np.int64), np.array(chunks, dtype=np.int64), [n.text for n in nodes]))
-    return done, problems
-
-
-EMBED_SLICE = BATCH_SIZE * 64  # texts per embed call: long enough to sort by length, short enough for progress
-
-
-def _embed_unique(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> tuple[QuantizedVectors, int]:
-    """int8 vectors of `texts`, each distinct text embedded once (boilerplate lines repeat across a
-    newsroom's articles: 9% of sentences in 1,000 RealTime QA articles); also how many were embedded."""
-    unique = list(dict.fromkeys(texts))
-    vectors = _embed(unique, embedder, progress)
-    if len(unique) == len(texts):
-        return vectors, len(unique)
-    position = {text: row for row, text in enumerate(unique)}
-    rows = np.fromiter((position[text] for text in texts), dtype=np.int64, count=len(texts))
-    return QuantizedVectors(vectors.codes[rows], vectors.scales[rows]), len(unique)
-
-
-def _embed(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> QuantizedVectors:
-    """Vectors of `texts`, quantised slice by slice (float32 for a whole archive would take gigabytes)."""
-    from tqdm import tqdm
-
-    parts = []
-    bar = tqdm(total=len(texts), unit="text", desc="Embedding", disable=not sys.stderr.isatty(), leave=False)
-    with bar:
-        for start in range(0, len(texts), EMBED_SLICE):
-            batch = texts[start : start + EMBED_SLICE]
-            parts.append(QuantizedVectors.encode(embedder.embed(batch)))
-            bar.update(len(batch))
-            if progress:
-                progress(min(start + len(batch), len(texts)), len(texts))
-    return QuantizedVectors.concat(parts, embedder.dim)
-
-
-def _without_unembeddable(segmented: list, embedder: Embedder, report: IndexReport) -> tuple[list, set[str]]:
-    """The segmented articles the model can embed, article by article (only run after a batch failed);
-    each one it cannot is a problem naming its file."""
-    good, dropped = [], set()
-    for item in segmented:
-        article, sentences = item[0], item[1]
-        try:
-            embedder.embed(_sentence_texts(article, sentences))
-        except Exception as error:
-            report.problems.append(article_problem(article, f"could not be embedded ({unexpected(error)})"))
-            dropped.add(article.doc_id)
-        else:
-            good.append(item)
-    return good, dropped
-
-
-def _sentence_texts(article: Article, sentences: np.ndarray) -> list[str]:
-    return [article.text[start:end] for start, end in sentences]
-
-
-def _assemble(rows: Iterable[ArticleRows], settings: IndexSettings, backend: str, dim: int) -> IndexData:
-    articles, fingerprints, sentence_parts, chunk_parts, vector_parts = [], [], [], [], []
-    sentence_vector_parts: list[QuantizedVectors | None] = []
-    offset = 0
-    for doc, row in enumerate(rows):
-        articles.append(row.article)
-        fingerprints.append(row.fingerprint)
-        n = len(row.sentences)
-        sentence_parts.append(np.column_stack([np.full(n, doc), row.sentences]))
-        chunk_parts.append(np.column_stack([np.full(len(row.chunks), doc), row.chunks + offset]))
-        vector_parts.append(np.asarray(row.vectors, dtype=np.float32))
-        sentence_vector_parts.append(row.sentence_vectors)
-        offset += n
-    complete = all(part is not None for part in sentence_vector_parts)
-
-    def stack(parts: list[np.ndarray], width: int, dtype) -> np.ndarray:
-        return np.vstack(parts).astype(dtype) if parts else np.zeros((0, width), dtype=dtype)
-
-    return IndexData(
-        settings=settings,
-        articles=articles,
-        fingerprints=fingerprints,
-        sentences=stack(sentence_parts, 3, np.int64),
-        chunks=stack(chunk_parts, 3, np.int64),
-        vectors=stack(vector_parts, dim, np.float32),
-        backend=backend,
-        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        sentence_vectors=QuantizedVectors.concat(sentence_vector_parts, dim) if complete else None,
-    )
-
-
 def update_index(
     index_dir: str | Path,
     paths: Sequence[str | Path],
@@ -250,13 +130,16 @@ def update_index(
     settings: IndexSettings | None = None,
     progress: ProgressCallback | None = None,
     loaded: LoadResult | None = None,
+    segment_source: SegmentSource | None = None,
 ) -> tuple[IndexData, IndexReport]:
     """Bring the index in line with `paths`, embedding only what changed.
 
     With `replace_sources`, articles previously indexed from one of `paths`
     that are gone now are dropped (re-indexing a folder). Without it, the
     loaded articles are added to what is there (uploads). A file that fails
-    to load keeps its previously indexed version.
+    to load keeps its previously indexed version. The new articles are built
+    in bounded segments (assistant/index/segments.py): here, one shard at a time, or
+    elsewhere by `segment_source` (a Ray cluster: assistant/index/ray_build.py).
     """
     index_dir = Path(index_dir)
     settings = settings or IndexSettings()
@@ -296,55 +179,38 @@ def update_index(
             else:
                 to_embed.append((article, fp))
 
-        segmented, problems = _segment([a for a, _ in to_embed], settings)
-        report.problems.extend(problems)
-        failed_ids = {a.doc_id for a, _ in to_embed} - {a.doc_id for a, *_ in segmented}
-        for doc_id in failed_ids & set(previous):
-            kept[doc_id] = previous[doc_id]  # a now-empty file keeps its indexed version
-        # One model pass, over sentences: chunk vectors are pooled from them (assistant/index/pooling.py).
-        # Kept articles from an index that predates sentence vectors get theirs now (once).
-        backfill = [row for row in kept.values() if row.sentence_vectors is None]
-        sentence_texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
-        sentence_texts += [t for row in backfill for t in _sentence_texts(row.article, row.sentences)]
-        try:
-            sentence_vectors, report.sentences_embedded = _embed_unique(sentence_texts, embedder, progress)
-        except Exception:  # one article the model cannot take: report it, keep its old version, embed the rest
-            segmented, dropped = _without_unembeddable(segmented, embedder, report)
-            if not dropped:
-                raise
-            kept.update((doc_id, previous[doc_id]) for doc_id in dropped if doc_id in previous)
-            sentence_texts = [t for article, sentences, *_ in segmented for t in _sentence_texts(article, sentences)]
-            sentence_texts += [t for row in backfill for t in _sentence_texts(row.article, row.sentences)]
-            sentence_vectors, report.sentences_embedded = _embed_unique(sentence_texts, embedder, progress)
-        firsts, base = [], 0
-        for _, sentences, chunks, _ in segmented:
-            firsts.append(chunks[:, 0] + base)
-            base += len(sentences)
-        new_count = base
-        chunk_vectors = pool_chunks(
-            sentence_vectors.slice(0, new_count), sentence_weights(sentence_texts[:new_count]),
-            np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64), embedder.dim,
-        )
-        report.chunks_embedded = len(chunk_vectors)
+        # Built in bounded segments (assistant/index/segments.py), here one after the other or on a Ray
+        # cluster (`segment_source`, assistant/index/ray_build.py), spilled to disk and merged at the end.
+        build = segment_source or local_segments
+        with SegmentSpill(index_dir) as spill:
+            for segment in build(to_embed, settings, embedder, progress):
+                spill.add(segment)
+                report.problems.extend(segment.problems)
+                report.sentences_embedded += segment.sentences_embedded
+                # an article that could not be split or embedded keeps its indexed version
+                kept.update((doc_id, previous[doc_id]) for doc_id in segment.failed if doc_id in previous)
+            for row in spill.rows():
+                (report.updated if row.article.doc_id in previous else report.added).append(row.article.doc_id)
+                kept[row.article.doc_id] = row
+                report.chunks_embedded += len(row.chunks)
+            # Kept articles from an index that predates sentence vectors get theirs now (once).
+            backfill = [row for row in kept.values() if row.sentence_vectors is None]
+            if backfill:
+                texts = [t for row in backfill for t in sentence_texts(row.article, row.sentences)]
+                vectors, count = embed_unique(texts, embedder, progress)
+                report.sentences_embedded += count
+                position = 0
+                for row in backfill:
+                    row.sentence_vectors = vectors.slice(position, position + len(row.sentences))
+                    position += len(row.sentences)
 
-        fingerprints = dict((a.doc_id, fp) for a, fp in to_embed)
-        position, sentence_position = 0, 0
-        for article, sentences, chunks, _ in segmented:
-            (report.updated if article.doc_id in previous else report.added).append(article.doc_id)
-            own = sentence_vectors.slice(sentence_position, sentence_position + len(sentences))
-            kept[article.doc_id] = ArticleRows(
-                article, fingerprints[article.doc_id], sentences, chunks, chunk_vectors[position : position + len(chunks)], own
-            )
-            position += len(chunks)
-            sentence_position += len(sentences)
-        for row in backfill:
-            row.sentence_vectors = sentence_vectors.slice(sentence_position, sentence_position + len(row.sentences))
-            sentence_position += len(row.sentences)
-
-        ordered = [kept[doc_id] for doc_id in sorted(kept)]
-        data = _assemble(ordered, settings, embedder.backend, embedder.dim)
-        choice = backend_choice_of(embedder) if report.sentences_embedded else None
-        data.extra["backend_choice"] = choice or previous_choice
-        save_index(data, index_dir)
+            ordered = [kept[doc_id] for doc_id in sorted(kept)]
+            data = merge_rows(ordered, spill.folder, settings, embedder.backend, embedder.dim)
+            choice = backend_choice_of(embedder) if report.sentences_embedded else None
+            data.extra["backend_choice"] = choice or previous_choice
+            save_index(data, index_dir)
+            extra = data.extra
+        data = load_index(index_dir, settings)  # the merged arrays lived in the scratch folder: open the saved ones
+        data.extra.update(extra)
         report.seconds = time.perf_counter() - started
         return data, report
