@@ -88,6 +88,8 @@ def _read_text(path: Path) -> str:
 
 def _checked(article: Article) -> Article:
     """Refuse what would break later: text over the size limit, unpaired surrogates (not encodable text)."""
+    if not article.text.strip():  # also text of separators only: str.strip() knows more whitespace than bytes.strip()
+        raise BadInput("no text (only whitespace or control characters)")
     limit = limits().max_article_chars
     if len(article.text) > limit:
         raise BadInput(

@@ -286,3 +286,10 @@ def test_property_any_csv_rows_never_raise(tmp_path_factory, rows):
     csv.writer(buffer).writerows([["id", "text", "title"], *rows])
     (folder / "rows.csv").write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
     check_loaded(load_path(folder), folder)
+
+
+def test_a_file_of_control_characters_only_is_a_problem_not_a_blank_article(tmp_path):
+    """Found by the property test: b'\\x1c' survives bytes.strip() but is whitespace to str.strip()."""
+    (tmp_path / "sep.txt").write_bytes(b"\x1c\x1d\n")
+    result = load_path(tmp_path)
+    assert result.articles == [] and [p.reason for p in result.problems] == ["no text (only whitespace or control characters)"]
