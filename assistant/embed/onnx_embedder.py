@@ -258,18 +258,19 @@ class OnnxEmbedder:
         return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """Normalised float32 vectors, one row per text; batches of similar length waste less padding."""
+        """Normalised float32 vectors, one row per text; batches of similar length waste less padding.
+
+        int8 quantises a run's activations with one scale for the whole batch, so an int8 vector
+        depends a little on its batch neighbours (0.991 mean, 0.973 min cosine between a sentence
+        alone and in a batch of 16). One text per run would remove that but cost 40% more CPU
+        (bench/ingest_quick.py), losing the ingest target; docs/backends.md has the figures.
+        """
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         small = len(texts) <= batch_size
         run = self.runner(self.query_threads, False) if small else self.runner(self.batch_threads, True)
-        if self.backend.endswith("int8"):
-            # Dynamic int8 quantises a run's activations with one scale for the whole batch, so a
-            # text's vector would depend on its neighbours (up to 0.027 cosine): one text per run
-            # gives every text the same vector in any collection, as a question gets, for ~6% wall time.
-            batch_size = 1
         order = np.argsort([len(t) for t in texts], kind="stable")
         for start in range(0, len(texts), batch_size):
             rows = order[start : start + batch_size]

@@ -101,13 +101,13 @@ def test_questions_use_int8_and_articles_keep_the_index_backend(monkeypatch, tor
 
 
 @pytest.mark.parametrize("backend", ["onnx-int8", "onnx-fp32", "openvino-fp32"])
-def test_a_texts_vector_does_not_depend_on_what_it_is_embedded_with(backend):
-    """The same sentence gets the same vector alone, as a question, and among other articles' sentences:
-    int8 quantises each run with one scale, so its texts run one at a time."""
+def test_what_a_texts_vector_owes_to_its_batch(backend):
+    """fp32: nothing. int8 quantises each run with one scale, so a sentence embedded among others moves
+    a little (docs/backends.md); a question and a lone sentence (runs of one) agree exactly."""
     embedder = OnnxEmbedder(backend).warm_up()
     crowd = SENTENCES * 6  # more than one batch, so the batch path (all cores) runs
     together = embedder.embed(crowd)
     alone = embedder.embed([SENTENCES[0]])[0]
-    assert float(together[0] @ alone) > 0.99999
     assert float(embedder.embed_query(SENTENCES[0]) @ alone) > 0.99999
-    assert float(embedder.embed(crowd[::-1])[-1] @ together[0]) > 0.99999
+    assert float(together[0] @ alone) > (0.97 if backend == "onnx-int8" else 0.99999)
+    assert float(embedder.embed(crowd[::-1])[-1] @ together[0]) > (0.97 if backend == "onnx-int8" else 0.99999)
