@@ -38,9 +38,9 @@ MODEL_FILE = "reader.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MANIFEST_FILE = "manifest.json"
 
-MAX_TOKENS = 128
-MAX_QUERY_TOKENS = 40
-MAX_SENTENCE_TOKENS = 80
+MAX_TOKENS = 96  # what the shipped reader was trained with
+MAX_QUERY_TOKENS = 32
+MAX_SENTENCE_TOKENS = 60  # longer sentences are read (and spans found) in their first 60 tokens
 MAX_ANSWER_TOKENS = 24  # longest span the decoder returns
 CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
 HEADS = ("answer", "support", "neutral", "contradict")  # cls logits: answer (sigmoid), then NLI (softmax of 3)

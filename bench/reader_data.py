@@ -221,9 +221,9 @@ def _hard_negatives(q: SquadQuestion, k: int, skip: int | None) -> list[int]:
     return ranked[:k]
 
 
-def squad_pairs(rng: random.Random) -> list[Pair]:
+def squad_pairs(rng: random.Random, split: str = "training") -> list[Pair]:
     pairs: list[Pair] = []
-    questions = list(squad_questions("training"))
+    questions = list(squad_questions(split))
     answers_by_kind: dict[str, list[str]] = {}
     for q in questions:
         for a, b in q.answers[:1]:

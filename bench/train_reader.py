@@ -1,12 +1,13 @@
 """Train the reader (assistant/reader.py) from the packaged all-MiniLM-L6-v2, export it to ONNX int8.
 
-    python bench/train_reader.py [--layers 3] [--news 200] [--out assistant/models/reader]
+    python bench/train_reader.py [--layers 3] [--news 120] [--out assistant/models/reader]
 
 One command, reproducible: fixed seeds, a fixed number of steps (one pass
 over the pairs), data splits as in bench/reader_data.py, recorded in the
 manifest. The lower `--layers` of MiniLM's six are kept, its word
-embeddings frozen (their optimiser state is most of the cost), the rest
-trained with two heads: four pair logits on [CLS] + mean pooling (answer;
+embeddings and lowest `--frozen-layers` frozen (sized for a shared 2-core
+machine: about 35 minutes at ~6 pairs/s), the rest trained with two
+heads: four pair logits on [CLS] + mean pooling (answer;
 support / neutral / contradict) and start/end logits per token (span,
 trained on answer sentences only). Batches are bucketed by length so a
 batch pads to its own longest pair.
@@ -93,7 +94,7 @@ def batches(encoded: list[Encoded], size: int, rng: random.Random) -> list[list[
     return out
 
 
-def build_model(layers: int):
+def build_model(layers: int, frozen_layers: int):
     import torch
     from transformers import AutoModel
 
@@ -121,6 +122,9 @@ def build_model(layers: int):
 
     model = ReaderNet()
     model.encoder.embeddings.word_embeddings.weight.requires_grad = False
+    for layer in model.encoder.encoder.layer[:frozen_layers]:
+        for parameter in layer.parameters():
+            parameter.requires_grad = False
     return model
 
 
@@ -131,7 +135,7 @@ def train(args: argparse.Namespace, pairs: list[data.Pair], tokenizer) -> tuple[
     torch.set_num_threads(args.threads)
     encoded = [encode(tokenizer, p.query, p.candidate, args.max_tokens) for p in pairs]
     spans = [span_tokens(e, p.span if p.answer == 1 else None) for e, p in zip(encoded, pairs)]
-    model = build_model(args.layers).train()
+    model = build_model(args.layers, args.frozen_layers).train()
     rng = random.Random(args.seed)
     plan = batches(encoded, args.batch, rng)
     steps = len(plan) * args.epochs if args.steps is None else args.steps
@@ -229,12 +233,13 @@ def export(model, out: Path, work: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--layers", type=int, default=3, help="lower MiniLM layers kept (of 6)")
+    parser.add_argument("--frozen-layers", type=int, default=1, help="lowest layers kept frozen (with the word embeddings)")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--steps", type=int, default=None, help="instead of --epochs")
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=8e-5, help="encoder learning rate (heads: 10x)")
-    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
-    parser.add_argument("--news", type=int, default=200, help="training articles from each news corpus")
+    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS, help="pair length (assistant.reader.MAX_TOKENS, as inference uses)")
+    parser.add_argument("--news", type=int, default=120, help="training articles from each news corpus")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-minutes", type=float, default=45, help="safety stop on a busy machine (recorded); 0 = none")
@@ -271,7 +276,7 @@ def main() -> None:
         "training": {
             "command": "python " + " ".join(sys.argv),
             "seed": args.seed, "layers": args.layers, "batch": args.batch, "lr": args.lr, "head_lr": args.lr * 10,
-            "frozen": "word embeddings", "epochs": args.epochs, "threads": args.threads,
+            "frozen": f"word embeddings and the lowest {args.frozen_layers} layer(s)", "max_tokens": args.max_tokens, "epochs": args.epochs, "threads": args.threads,
             **record,
             "pairs": len(pairs), "pairs_by_source": by_source,
             "machine": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
