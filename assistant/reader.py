@@ -65,7 +65,9 @@ class Candidate:
 class ReaderVerdict:
     """What the reader says about one candidate sentence."""
 
-    answer: float  # P(the sentence answers the question)
+    answer: float  # P(the sentence answers the question): the manifest's `answer_score` recipe of the two below
+    answer_head: float  # the pair head's answer probability
+    answer_span: float  # 1 - P(the span head points at [CLS], "no answer here")
     span: tuple[int, int] | None  # short answer: [start, end) into the sentence, None for an empty sentence
     span_score: float  # softmax(start) * softmax(end) of that span
     support: float  # P(sentence supports the query read as a claim)
@@ -135,6 +137,12 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def null_probability(start: np.ndarray, end: np.ndarray, e: Encoded) -> float:
+    """P(start and end at [CLS]) over [CLS] and the sentence-and-context tokens, as trained."""
+    allowed = [0, *range(e.sentence_start, len(e.ids))]
+    return float(_softmax(start[allowed])[0] * _softmax(end[allowed])[0])
+
+
 def best_span(start: np.ndarray, end: np.ndarray, e: Encoded) -> tuple[tuple[int, int] | None, float]:
     """The most likely [start, end) character span inside the sentence (end token >= start token)."""
     n = len(e.offsets)
@@ -147,14 +155,34 @@ def best_span(start: np.ndarray, end: np.ndarray, e: Encoded) -> tuple[tuple[int
     return (e.offsets[i][0], e.offsets[j][1]), float(scores[i, j])
 
 
-def verdicts(cls_logits: np.ndarray, start: np.ndarray, end: np.ndarray, batch: Sequence[Encoded]) -> list[ReaderVerdict]:
+ANSWER_SCORES = {
+    "head": lambda head, span: head,
+    "mean of the answer head and 1 - P(null span)": lambda head, span: (head + span) / 2,
+}
+
+
+def verdicts(
+    cls_logits: np.ndarray, start: np.ndarray, end: np.ndarray, batch: Sequence[Encoded], answer_score: str = "head"
+) -> list[ReaderVerdict]:
     """Turn the network's raw outputs for a batch into verdicts."""
-    answer = _sigmoid(cls_logits[:, 0])
+    combine = ANSWER_SCORES[answer_score]
+    head = _sigmoid(cls_logits[:, 0])
     nli = _softmax(cls_logits[:, 1:4])
     out = []
     for row, e in enumerate(batch):
         span, span_score = best_span(start[row], end[row], e)
-        out.append(ReaderVerdict(float(answer[row]), span, span_score, float(nli[row, 0]), float(nli[row, 2])))
+        has_span = 1.0 - null_probability(start[row], end[row], e)
+        out.append(
+            ReaderVerdict(
+                answer=float(combine(float(head[row]), has_span)),
+                answer_head=float(head[row]),
+                answer_span=has_span,
+                span=span,
+                span_score=span_score,
+                support=float(nli[row, 0]),
+                contradict=float(nli[row, 2]),
+            )
+        )
     return out
 
 
@@ -190,6 +218,14 @@ class Reader:
         path = self.folder / MANIFEST_FILE
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
+    @cached_property
+    def answer_score(self) -> str:
+        """How `answer` combines the two answerability estimates (the manifest says; older files: the head alone)."""
+        recipe = self.manifest.get("answer_score", "head")
+        if recipe not in ANSWER_SCORES:
+            raise ReaderUnavailable(f"{self.folder / MANIFEST_FILE}: unknown answer_score {recipe!r}")
+        return recipe
+
     def score(self, query: str, candidates: Sequence[Candidate | str], batch_size: int = 16) -> list[ReaderVerdict]:
         """One verdict per candidate, in order. `query` is a question or a claim."""
         pairs = [encode(self.tokenizer, query, c if isinstance(c, Candidate) else Candidate(c)) for c in candidates]
@@ -197,7 +233,7 @@ class Reader:
         for first in range(0, len(pairs), batch_size):
             batch = pairs[first : first + batch_size]
             cls_logits, start, end = self.session.run(list(OUTPUT_NAMES), pad(batch))
-            out.extend(verdicts(cls_logits, start, end, batch))
+            out.extend(verdicts(cls_logits, start, end, batch, self.answer_score))
         return out
 
 

