@@ -82,12 +82,15 @@ def squad(reader: Reader, limit: int | None, seed: int) -> dict:
     if limit:
         questions = random.Random(seed).sample(questions, limit)
     best, chosen_right, overlap_right, em, f1s, em_given, answerable_scores, impossible_scores = [], 0, 0, [], [], [], [], []
+    parts: dict[str, tuple[list[float], list[float]]] = {"answer_head": ([], []), "answer_span": ([], [])}
     contains = []
     for q in questions:
         candidates = [data.candidate(q.paragraph, s) for s in q.sentences]
         verdicts = reader.score(q.question, candidates)
         scores = np.array([v.answer for v in verdicts])
         top = int(scores.argmax())
+        for name, (answerable_part, impossible_part) in parts.items():
+            (answerable_part if q.answers else impossible_part).append(max(getattr(v, name) for v in verdicts))
         if not q.answers:
             impossible_scores.append(scores.max())
             continue
@@ -120,6 +123,7 @@ def squad(reader: Reader, limit: int | None, seed: int) -> dict:
         "span_f1": round(float(np.mean(f1s)), 4),
         "span_exact_match_when_sentence_right": round(float(np.mean(em_given)), 4),
         "is_impossible_auc": round(auc(pos, neg), 4),
+        "is_impossible_auc_by_part": {name: round(auc(np.array(a), np.array(b)), 4) for name, (a, b) in parts.items()},
         "cut_declining_10pct_answerable": round(cut, 4),
         "impossible_declined_at_that_cut": round(float((neg < cut).mean()), 4),
         "at_0.5": {"answerable_declined": round(float((pos < 0.5).mean()), 4), "impossible_declined": round(float((neg < 0.5).mean()), 4)},
