@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-READER_DIR = Path(__file__).resolve().parent / "models" / "reader"
+READER_DIR = Path(__file__).resolve().parents[1] / "models" / "reader"  # assistant/models/reader
 MODEL_FILE = "reader.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MANIFEST_FILE = "manifest.json"
