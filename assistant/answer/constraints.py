@@ -23,7 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Iterable
 
+from assistant.index.store import IndexData
 from assistant.text import stopwords
 
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?=s?\b)")  # "1950s" mentions 1950
@@ -37,6 +39,12 @@ CAPITALISED = re.compile(r"^[A-Z]")
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"“])")
 # "I", and the setting most news readers share: "US gas prices", "the US box office" rarely name the US in the answer
 NOT_CONSTRAINTS = frozenset({"I", "US", "USA", "America", "American", "Americans"})
+# How far from a candidate sentence the question's constraints may be met: a number or year must sit
+# next to it ("Division 13", "since March 2011" one sentence earlier); a name may be a few sentences
+# away or in the title or outlet (the article's subject, "according to SBS News"). Whole-article
+# names let "in Iraq" through on an article about Syria that mentions "the Islamic State of Iraq" once.
+NUMBER_NEIGHBOURS = 1
+NAME_NEIGHBOURS = 3
 MIN_MISSPELT = 6  # names this long may carry one typo
 MIN_PREFIX = 4  # "Iraq" matches "Iraqi"; shorter words must match whole
 MAX_SUFFIX = 3  # ... and "Syria" "Syrians", but "Turk" not "Turkmenistan"
@@ -58,6 +66,8 @@ class Constraint:
         if len(self.words) > 1 and (initials(self.words) in found.words or "".join(self.words) in found.words):
             return True  # "Free Syrian Army" / "FSA", "Apple Talk" / "AppleTalk"
         last = self.words[-1]
+        if last in found.words:
+            return True
         if len(self.words) == 1 and self.label.isupper() and any(i.startswith(last) for i in found.initials):
             return True  # "NY" / "New York Times"
         return any(same_name(last, word) for word in found.words) or any(misspelt(last, word) for word in found.words)
@@ -70,6 +80,15 @@ class Mentions:
     words: frozenset[str]
     numbers: frozenset[str]
     initials: frozenset[str]
+
+    @staticmethod
+    def union(parts: Iterable["Mentions"]) -> "Mentions":
+        parts = list(parts)
+        return Mentions(
+            frozenset().union(*(p.words for p in parts)),
+            frozenset().union(*(p.numbers for p in parts)),
+            frozenset().union(*(p.initials for p in parts)),
+        )
 
 
 def plain(text: str) -> str:
@@ -168,3 +187,46 @@ def question_constraints(question: str) -> list[Constraint]:
 def missing(constraints: list[Constraint], found: Mentions) -> list[Constraint]:
     """The constraints this text leaves unmet."""
     return [c for c in constraints if not c.met_by(found)]
+
+
+class Neighbourhoods:
+    """Which of one question's constraints each candidate sentence leaves unmet, every sentence read once."""
+
+    def __init__(self, data: IndexData, constraints: list[Constraint]) -> None:
+        self.data = data
+        self.constraints = constraints
+        self._sentences: dict[int, Mentions] = {}
+        self._headings: dict[int, Mentions] = {}
+        self._unmet: dict[int, list[Constraint]] = {}
+
+    def unmet(self, row: int) -> list[Constraint]:
+        """Numbers and years missing from the sentence and its neighbours; names missing from a wider stretch,
+        the title and the outlet."""
+        if row not in self._unmet:
+            doc = int(self.data.sentences[row, 0])
+            near = Mentions.union(self.sentence(r) for r in self.around(row, NUMBER_NEIGHBOURS))
+            wide = Mentions.union([self.heading(doc), *(self.sentence(r) for r in self.around(row, NAME_NEIGHBOURS))])
+            self._unmet[row] = [c for c in self.constraints if not c.met_by(near if c.number else wide)]
+        return self._unmet[row]
+
+    def around(self, row: int, neighbours: int) -> range:
+        """Rows of the sentence and up to `neighbours` sentences of its article either side."""
+        rows = self.data.sentences
+        doc = rows[row, 0]
+        first, last = row, row
+        while first > 0 and row - first < neighbours and rows[first - 1, 0] == doc:
+            first -= 1
+        while last + 1 < len(rows) and last - row < neighbours and rows[last + 1, 0] == doc:
+            last += 1
+        return range(first, last + 1)
+
+    def sentence(self, row: int) -> Mentions:
+        if row not in self._sentences:
+            self._sentences[row] = mentions(self.data.sentence_text(row))
+        return self._sentences[row]
+
+    def heading(self, doc: int) -> Mentions:
+        if doc not in self._headings:
+            article = self.data.articles[doc]
+            self._headings[doc] = Mentions.union([mentions(article.title or ""), mentions(article.outlet_name)])
+        return self._headings[doc]

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.answer.constraints import Constraint, mentions, missing, question_constraints
+from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
@@ -36,12 +36,6 @@ DENSE_WEIGHT = 0.6  # the rest goes to IDF-weighted keyword overlap
 SAME_STATEMENT_COSINE = 0.86
 SAME_STATEMENT_JACCARD = 0.6
 SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
-# How far from a candidate sentence the question's constraints may be met: a number or year must sit
-# next to it ("Division 13", "since March 2011" one sentence earlier); a name may be a few sentences
-# away or in the title (the article's subject). Whole-article names let "in Iraq" through on an
-# article about Syria that mentions "the Islamic State of Iraq" once.
-NUMBER_NEIGHBOURS = 1
-NAME_NEIGHBOURS = 3
 MAX_CANDIDATES = 48
 CLOSING_MARKS = "\"'”’)]» \n"
 
@@ -183,24 +177,6 @@ class AnswerComposer:
             scored.append(ScoredSentence(row, doc, start, end, score, float(cosine), overlap, these_terms))
         return sorted(scored, key=lambda s: -s.score)
 
-    def unmet(self, constraints: list[Constraint], sentence: ScoredSentence) -> list[Constraint]:
-        """The question's numbers and years that neither the sentence nor its neighbours mention, and its
-        names that neither a wider stretch around it nor the article's title or outlet ("according to SBS News") mention."""
-        article = self.data.articles[sentence.doc]
-        near = mentions(self.around(sentence, NUMBER_NEIGHBOURS))
-        wide = mentions(f"{article.title or ''}\n{article.outlet_name}\n{self.around(sentence, NAME_NEIGHBOURS)}")
-        return [c for c in constraints if not c.met_by(near if c.number else wide)]
-
-    def around(self, sentence: ScoredSentence, neighbours: int) -> str:
-        """The sentence with up to `neighbours` sentences of its article either side."""
-        rows = self.data.sentences
-        first = last = sentence.row
-        while first > 0 and sentence.row - first < neighbours and rows[first - 1, 0] == sentence.doc:
-            first -= 1
-        while last + 1 < len(rows) and last - sentence.row < neighbours and rows[last + 1, 0] == sentence.doc:
-            last += 1
-        return self.data.articles[sentence.doc].text[int(rows[first, 1]) : int(rows[last, 2])]
-
     def same_statement(self, a: ScoredSentence, b: ScoredSentence) -> bool:
         """Alike in words or meaning, and agreeing on figures, dates and names (assistant.outlets.conflicts.detect.claims_agree)."""
         if jaccard(a.terms, b.terms) < SAME_STATEMENT_JACCARD:
@@ -222,20 +198,19 @@ class AnswerComposer:
         best = scored[0].score if scored else 0.0
         if best < self.threshold:
             return Answer(question, abstention_text(found.scope), True, [], query, best)
-        constraints = question_constraints(question)
-        if constraints:
-            kept = [s for s in scored if s.score >= self.threshold and not self.unmet(constraints, s)]
-            if not kept:
-                unmet = self.unmet(constraints, scored[0])
-                return Answer(question, abstention_text(found.scope, unmet), True, [], query, best)
-            scored, best = kept, kept[0].score
+        near = Neighbourhoods(self.data, question_constraints(question))
+        if near.constraints:  # the best sentence about what the question names, however it scores next to others
+            first = next((s for s in scored if s.score >= self.threshold and not near.unmet(s.row)), None)
+            if first is None:
+                return Answer(question, abstention_text(found.scope, near.unmet(scored[0].row)), True, [], query, best)
+            best = first.score
         floor = max(self.threshold, best - SECOND_CITATION_MARGIN)
         citations: list[Citation] = []
         used: set[int] = set()
         for sentence in scored:
             if len(citations) == self.max_citations or sentence.score < floor:
                 break
-            if sentence.row in used:
+            if sentence.row in used or (near.constraints and near.unmet(sentence.row)):
                 continue
             group = [
                 other
