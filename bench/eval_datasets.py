@@ -9,6 +9,7 @@ reports/bench/<set>/, and the numbers table into README.md between the
     python bench/eval_datasets.py                       # all three, with the baseline
     python bench/eval_datasets.py --only squad --squad-questions 100
     python bench/eval_datasets.py --no-baseline --no-readme
+    python bench/eval_datasets.py --only squad --squad-titles 6-9 --squad-questions 0   # every question of titles 6-9
 
 Samples (defaults): SQuAD 2.0 dev-half titles 6-15 (held out from the
 abstention calibration, which uses titles 0-5): their 405 paragraphs are the
