@@ -9,6 +9,7 @@ reports/bench/<set>/, and the numbers table into README.md between the
     python bench/eval_datasets.py                       # all three, with the baseline
     python bench/eval_datasets.py --only squad --squad-questions 100
     python bench/eval_datasets.py --no-baseline --no-readme
+    python bench/eval_datasets.py --only squad --squad-titles 6-9 --squad-questions 0   # every question of titles 6-9
 
 Samples (defaults): SQuAD 2.0 dev-half titles 6-15 (held out from the
 abstention calibration, which uses titles 0-5): their 405 paragraphs are the
@@ -59,15 +60,29 @@ def load_set(name: str, args: argparse.Namespace):
         question_set.description = f"Bundled set: {len(question_set.questions)} questions over the 5 articles in data/articles"
         return question_set
     if name == "squad":
-        return load_squad(DATASETS / "squad2_dev_half", limit=args.squad_questions, first_title=args.squad_first_title, seed=0)
+        first, count = squad_titles(args)
+        return load_squad(DATASETS / "squad2_dev_half", limit=args.squad_questions or None, first_title=first, titles=count, seed=0)
     return load_realtimeqa(DATASETS / "realtimeqa", distractors=args.rtqa_distractors, seed=0)
+
+
+def squad_titles(args: argparse.Namespace) -> tuple[int, int | None]:
+    """`--squad-titles 6-9` -> (6, 4); without it, every title from `--squad-first-title` on."""
+    if not args.squad_titles:
+        return args.squad_first_title, None
+    first, _, last = args.squad_titles.partition("-")
+    return int(first), int(last or first) - int(first) + 1
+
+
+def index_name(name: str, args: argparse.Namespace) -> str:
+    """A title range gets its own cached index: syncing the default one to fewer titles would drop the others' vectors."""
+    return f"bench-squad-{args.squad_titles}" if name == "squad" and args.squad_titles else f"bench-{name}"
 
 
 def run_set(name: str, args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     question_set = load_set(name, args)
     with tempfile.TemporaryDirectory() as scratch:
-        index_dir = Path(scratch) / "index" if name == "bundled" else default_index_dir(f"bench-{name}")
+        index_dir = Path(scratch) / "index" if name == "bundled" else default_index_dir(index_name(name, args))
         t0 = time.perf_counter()
 
         def indexing(done: int, total: int) -> None:
@@ -84,7 +99,7 @@ def run_set(name: str, args: argparse.Namespace) -> dict:
             question_set,
             baseline=not args.no_baseline,
             baseline_dir=Path(index_dir) / "llamaindex-baseline",
-            report_dir=REPORTS / name,
+            report_dir=REPORTS / name if args.results == RESULTS else args.results / name,
             strict=False,
             progress=lambda done, total: print(f"\r[{name}] {done}/{total}", end="", file=sys.stderr),
         )
@@ -178,8 +193,10 @@ def write_readme_table(results: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SETS), help="comma-separated: bundled, squad, realtimeqa")
-    parser.add_argument("--squad-questions", type=int, default=300)
+    parser.add_argument("--squad-questions", type=int, default=300, help="0: every question of the chosen titles")
     parser.add_argument("--squad-first-title", type=int, default=6)
+    parser.add_argument("--squad-titles", default="", help="a title range such as 6-9 (held-out evaluation titles)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for eval_<set>.json")
     parser.add_argument("--rtqa-distractors", type=int, default=1000)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-readme", action="store_true", help="don't rewrite the README table")
@@ -187,15 +204,15 @@ def main() -> None:
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     if any(s != "bundled" for s in chosen) and not DATASETS.is_dir():
         sys.exit(f"{DATASETS} not found: SQuAD and RealTime QA need ../shared/datasets")
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
     for name in chosen:
         result = run_set(name, args)
-        (RESULTS / f"eval_{name}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        (args.results / f"eval_{name}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
         print(json.dumps({k: result[k] for k in ("set", "questions", "passed", "seconds")}), file=sys.stderr)
     if not args.no_readme:
         results = [json.loads((RESULTS / f"eval_{s}.json").read_text()) for s in SETS if (RESULTS / f"eval_{s}.json").exists()]
         write_readme_table(results)
-    print(table([json.loads((RESULTS / f"eval_{s}.json").read_text()) for s in chosen]))
+    print(table([json.loads((args.results / f"eval_{s}.json").read_text()) for s in chosen]))
 
 
 if __name__ == "__main__":

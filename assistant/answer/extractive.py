@@ -4,7 +4,9 @@ The composer scores the sentences of the retrieved chunks against the
 question (embedding similarity plus keyword overlap), quotes the best ones
 verbatim by offset, folds the same statement from several outlets into one
 citation (`also_in`), and abstains when even the best sentence scores below a
-threshold calibrated on SQuAD 2.0's unanswerable questions.
+threshold calibrated on SQuAD 2.0's unanswerable questions, or when no sentence
+above it is about the question's named constraints (assistant.answer.constraints:
+"talks with Turkey" is not answered by the talks with Russia).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
@@ -195,13 +198,19 @@ class AnswerComposer:
         best = scored[0].score if scored else 0.0
         if best < self.threshold:
             return Answer(question, abstention_text(found.scope), True, [], query, best)
+        near = Neighbourhoods(self.data, question_constraints(question))
+        if near.constraints:  # the best sentence about what the question names, however it scores next to others
+            first = next((s for s in scored if s.score >= self.threshold and not near.unmet(s.row)), None)
+            if first is None:
+                return Answer(question, abstention_text(found.scope, near.unmet(scored[0].row)), True, [], query, best)
+            best = first.score
         floor = max(self.threshold, best - SECOND_CITATION_MARGIN)
         citations: list[Citation] = []
         used: set[int] = set()
         for sentence in scored:
             if len(citations) == self.max_citations or sentence.score < floor:
                 break
-            if sentence.row in used:
+            if sentence.row in used or (near.constraints and near.unmet(sentence.row)):
                 continue
             group = [
                 other
@@ -249,7 +258,10 @@ def make_citation(article: Article, start: int, end: int, score: float, also_in:
     )
 
 
-def abstention_text(scope: str) -> str:
+def abstention_text(scope: str, unmet: list[Constraint] | None = None) -> str:
+    if unmet:  # the best sentence answers a look-alike question: say which part of this one it misses
+        named = ", ".join(f'"{c.label}"' for c in unmet)
+        return f"The articles don't say: nothing in {scope} answers this question about {named}."
     return f"The articles don't say: nothing in {scope} answers this question."
 
 
