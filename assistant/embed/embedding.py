@@ -115,10 +115,10 @@ def default_embedder(prefer: str | None = None) -> Embedder:
     raise RuntimeError("no embedding backend could be loaded")  # unreachable: torch is last
 
 
-# Questions go through int8 weights: 2.9 ms a question against 5.9 ms for openvino-bf16 on one
-# thread (bench/embedding_backends.py), and the vector moves by under 0.01 cosine. Stored vectors
-# stay near-fp32, because conflict detection compares stored sentences with each other at fixed
-# cosine thresholds that int8 on both sides would shift.
+# Questions go through int8 weights on every CPU: 2.9 ms a question against 5.9 ms for
+# openvino-bf16 on one thread (bench/embedding_backends.py). Articles use the per-CPU choice
+# (assistant/embed/backend_choice.py), int8 too wherever nothing is 25% faster; the verdicts that
+# compare stored sentences at fixed cosine thresholds hold under every backend (make test-backends).
 QUESTION_BACKEND = "onnx-int8"
 
 

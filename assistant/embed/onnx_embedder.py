@@ -9,10 +9,12 @@ normalisation are part of the graph, so a run returns finished embeddings.
 
 Backends (see `BACKENDS`), all reading the same exported file:
 
-- ``openvino-bf16``: OpenVINO with bfloat16 inference on CPUs that have it
-  (AVX512-BF16/AMX); elsewhere OpenVINO falls back to fp32 by itself.
-- ``onnx-int8``: onnxruntime, weights quantised to int8 per channel.
+- ``openvino-bf16``: OpenVINO with bfloat16 inference, for CPUs with native bf16
+  (AVX512-BF16/AMX); elsewhere OpenVINO emulates it ~40x slower, so
+  assistant/embed/backend_choice.py never picks it there.
+- ``onnx-int8``: onnxruntime, weights quantised to int8 per channel (the canonical choice).
 - ``onnx-fp32``: onnxruntime, the exported graph as is (same vectors as torch).
+- ``openvino-fp32``: OpenVINO in fp32 (same vectors as torch).
 
 Queries run on one thread with idle spinning off (a spinning pool slows the
 FAISS search that follows); batches use every core.
