@@ -81,7 +81,10 @@ def percentile_ms(seconds: list[float], q: float) -> float:
 
 
 def size_label(size: int | None) -> str:
-    return "all" if size is None else str(size)
+    """The column of a run: its size, marked when bf16 is hidden from the backend choice (a CPU without it)."""
+    label = "all" if size is None else str(size)
+    hidden = os.environ.get("NEWSCITE_HIDE_CAPABILITIES", "").upper().split(",")
+    return f"{label} no-bf16" if "BF16" in hidden else label
 
 
 def bench_articles(size: int | None):
