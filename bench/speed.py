@@ -474,7 +474,8 @@ def markdown_table(results: dict) -> str:
 
 
 def parse_sizes(text: str) -> list[int | None]:
-    return [None if part == "all" else int(part) for part in text.split(",")]
+    parts = [part.split()[0] for part in text.split(",")]  # a stage is passed its column label ("1000 no-bf16")
+    return [None if part == "all" else int(part) for part in parts]
 
 
 def main() -> None:
