@@ -44,10 +44,10 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.lexical import terms  # noqa: E402
+from assistant.text import terms  # noqa: E402
 from assistant.answer.reader import Candidate  # noqa: E402
-from assistant.sentences import split_sentences  # noqa: E402
-from assistant.types import Span  # noqa: E402
+from assistant.ingest.sentences import split_sentences  # noqa: E402
+from assistant.model import Span  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 SQUAD = DATASETS / "squad2_dev_half" / "dev-v2.0-half.json"

@@ -264,7 +264,7 @@ def stage_query(size: int | None, work: Path) -> dict:
     steps["dense_search"] = dense
     # Recall of the index against exact search over the same float32 vectors.
     query_vectors = np.vstack([bot.embedder.embed_query(q) for q, _ in asked])
-    found = [data.searcher.search(q, 10) for q in query_vectors]
+    found = [[row for row, _ in data.searcher.search(q, 10)] for q in query_vectors]  # (row, score) pairs
     exact = exact_top(data.vectors, query_vectors, 10)
     recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact)]))
     doc_of_chunk = data.chunks[:, 0]
@@ -311,7 +311,7 @@ def stage_reference(size: int | None, work: Path) -> dict:
     asked = questions()
     exact = exact_top(vectors, np.vstack([reference.embed_query(q) for q, _ in asked]), 10)
     query = np.vstack([fast.embed_query(q) for q, _ in asked]).astype(np.float32)
-    found = [data.searcher.search(q, 10) for q in query]
+    found = [[row for row, _ in data.searcher.search(q, 10)] for q in query]  # (row, score) pairs
     doc_of_chunk = data.chunks[:, 0]
     gold_rows = [{data.doc_index[d] for d in gold if d in data.doc_index} for _, gold in asked]
 
