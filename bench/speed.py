@@ -110,6 +110,7 @@ class TimedEmbedder:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.name, self.dim, self.backend = inner.name, inner.dim, inner.backend
+        self.choice = getattr(inner, "choice", None)  # how the backend was chosen, for the manifest
         self.seconds = 0.0
 
     def embed(self, texts, batch_size: int = 16):

@@ -84,11 +84,14 @@ class TorchEmbedder:
 log = logging.getLogger(__name__)
 
 
-def make_embedder(backend: str) -> Embedder:
-    """An embedder for one backend name ("torch", or one of assistant.embed.onnx_embedder.BACKENDS), ready to use."""
+def make_embedder(backend: str, threads: int | None = None) -> Embedder:
+    """An embedder for one backend name ("torch", or one of assistant.embed.onnx_embedder.BACKENDS), ready to use.
+
+    `threads` bounds batch embedding (a Ray task gets the CPUs it was assigned); default: every core.
+    """
     if backend == "torch":
-        return TorchEmbedder()
-    return OnnxEmbedder(backend).warm_up()
+        return TorchEmbedder(threads)
+    return OnnxEmbedder(backend, batch_threads=threads).warm_up()
 
 
 def default_embedder(prefer: str | None = None) -> Embedder:

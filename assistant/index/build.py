@@ -91,7 +91,7 @@ def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
 
 def backend_choice_of(embedder: Embedder) -> dict | None:
     """How the article backend was chosen (assistant/embed/backend_choice.py), for the manifest; None if unknown."""
-    for candidate in (embedder, getattr(embedder, "inner", None), getattr(embedder, "articles", None)):
+    for candidate in (embedder, getattr(embedder, "articles", None)):  # QuestionFastEmbedder: its article side
         choice = getattr(candidate, "choice", None)
         if choice is not None:
             return {**choice.as_dict(), "backend": candidate.backend}
@@ -209,8 +209,6 @@ def update_index(
             choice = backend_choice_of(embedder) if report.sentences_embedded else None
             data.extra["backend_choice"] = choice or previous_choice
             save_index(data, index_dir)
-            extra = data.extra
         data = load_index(index_dir, settings)  # the merged arrays lived in the scratch folder: open the saved ones
-        data.extra.update(extra)
         report.seconds = time.perf_counter() - started
         return data, report

@@ -76,28 +76,20 @@ def _forwarded_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("NEWSCITE_")}
 
 
-def disconnect() -> None:
-    import ray
-
-    ray.shutdown()
-
-
 @lru_cache(maxsize=2)
 def worker_embedder(backend: str, threads: int):
-    """The driver's backend in this worker, on the CPUs Ray gave the task; never an emulated bf16."""
-    from assistant.embed.backend_choice import openvino_capabilities
-    from assistant.embed.embedding import TorchEmbedder
-    from assistant.embed.onnx_embedder import OnnxEmbedder
+    """The driver's backend in this worker, on the CPUs Ray gave the task; never one this node would
+    only emulate (the rule the backend choice applies: assistant/embed/backend_choice.py)."""
+    from assistant.embed.backend_choice import candidates, openvino_capabilities
+    from assistant.embed.embedding import make_embedder
 
-    if backend.endswith("-bf16") and "BF16" not in openvino_capabilities():
+    _, skipped = candidates(openvino_capabilities())
+    if backend.endswith("-bf16") and backend in skipped:
         raise BackendNotNative(
-            f"node {socket.gethostname()} has no native bf16 (OpenVINO does not list BF16), so it cannot embed "
-            f"with {backend} the way the driver chose; run the build with NEWSCITE_BACKEND=onnx-int8 "
-            "(the canonical backend) or leave this node out of the cluster"
+            f"node {socket.gethostname()} cannot embed with {backend} the way the driver chose: {skipped[backend]}; "
+            "run the build with NEWSCITE_BACKEND=onnx-int8 (the canonical backend) or leave this node out of the cluster"
         )
-    if backend == "torch":
-        return TorchEmbedder(threads)
-    return OnnxEmbedder(backend, batch_threads=threads).warm_up()
+    return make_embedder(backend, threads)
 
 
 def build_shard(number: int, shard: list[tuple[Article, str]], settings, backend: str) -> Segment:

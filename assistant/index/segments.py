@@ -224,9 +224,8 @@ class SegmentSpill:
 def merge_rows(rows: Sequence, folder: Path, settings, backend: str, dim: int):
     """One `IndexData` of `rows` (in the order given), its arrays written to memory-mapped files in `folder`.
 
-    The same arrays `indexing._assemble` builds in memory; here no array is
-    ever held whole in memory, so merging a million articles costs their
-    metadata, not their vectors.
+    No array is ever held whole in memory, so merging a million articles
+    costs their metadata, not their vectors.
     """
     n = sum(len(r.sentences) for r in rows)
     m = sum(len(r.chunks) for r in rows)

@@ -54,6 +54,7 @@ SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
 FOLDER_MARKER = ".newscite-index"  # in the index folder: NewsCite made it and may write here
 GENERATION_MARKER = ".newscite-generation"  # in each generation and staging folder NewsCite writes
+MANIFEST_EXTRAS = ("faiss", "backend_choice")  # what a build records beyond the settings, read back on load
 # Generations built before the generation marker existed: the exact name save_index gives them.
 LEGACY_GENERATION = re.compile(r"gen-\d{8}T\d{6}-\d+-\d+")
 
@@ -210,7 +211,7 @@ def load_index(index_dir: str | Path, settings: IndexSettings | None = None) -> 
         vectors=np.load(folder / "vectors.npy", mmap_mode="r"),
         backend=manifest.get("backend", "torch"),
         built_at=manifest.get("built_at", ""),
-        extra={"backend_choice": manifest["backend_choice"]} if manifest.get("backend_choice") else {},
+        extra={key: manifest[key] for key in MANIFEST_EXTRAS if manifest.get(key)},
         folder=folder,
         sentence_vectors=QuantizedVectors.load(folder),
     )
