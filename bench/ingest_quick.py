@@ -33,25 +33,11 @@ def _timed(function) -> tuple[object, float, float]:
 
 def llama_index_pipeline(articles) -> dict:
     """`VectorStoreIndex.from_documents` with the packaged model on torch and a FAISS store (its defaults)."""
-    import faiss
-    from llama_index.core import Document, Settings, StorageContext, VectorStoreIndex
-    from llama_index.core.llms import MockLLM
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-    from llama_index.vector_stores.faiss import FaissVectorStore
+    from bench.speed import llama_index_build, llama_index_embed_model
 
-    from assistant.embed.minilm import model_path
-
-    Settings.llm = MockLLM()  # never reach for OpenAI
-    embed_model = HuggingFaceEmbedding(model_name=model_path(), device="cpu")
-    Settings.embed_model = embed_model
+    embed_model = llama_index_embed_model()
     embed_model.get_text_embedding_batch(["warm up"] * 16)
-
-    def build():
-        documents = [Document(text=a.text, id_=a.doc_id) for a in articles]
-        storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss.IndexFlatL2(384)))
-        return VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model)
-
-    index, wall, cpu = _timed(build)
+    index, wall, cpu = _timed(lambda: llama_index_build(articles, embed_model))
     chunks = len(index.docstore.docs)
     return {"chunks": chunks, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
             "chunks_per_s": round(chunks / wall, 1), "chunks_per_cpu_s": round(chunks / cpu, 1)}
