@@ -11,11 +11,10 @@ from typing import Annotated, Optional
 import typer
 
 from assistant.embed.backend_choice import describe_choice
-from assistant.embed.embedding import default_embedder
 from assistant.eval.command import run_eval
-from assistant.index.build import update_index
+from assistant.index.build import article_embedder, update_index
 from assistant.index.segments import segment_articles
-from assistant.index.store import NewsCiteIndexError, indexed_backend
+from assistant.index.store import NewsCiteIndexError
 from assistant.limits import limits
 from assistant.llm.call import DEFAULT_TIMEOUT as LLM_TIMEOUT
 from assistant.options import AssistantOptions, CannotOpen
@@ -112,7 +111,7 @@ def index(
     except ValueError as error:
         _fail(str(error))
     try:
-        embedder = default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
+        embedder = article_embedder(index_dir, rebuild)
         source = _ray_source(ray) if ray else None  # --ray: assistant/index/ray_build.py
         _, report = update_index(index_dir, paths, embedder, rebuild=rebuild, progress=progress_lines(),
                                  segment_source=source)

@@ -10,10 +10,10 @@ from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
 from assistant.answer.retrieval import HybridRetriever, Retrieval
-from assistant.embed.embedding import Embedder, default_embedder, question_embedder
+from assistant.embed.embedding import Embedder, question_embedder
 from assistant.eval.runner import evaluate
-from assistant.index.build import IndexReport, ProgressCallback, update_index
-from assistant.index.store import IndexData, IndexSettings, indexed_backend, load_index
+from assistant.index.build import IndexReport, ProgressCallback, article_embedder, update_index
+from assistant.index.store import IndexData, IndexSettings, load_index
 from assistant.llm.call import DEFAULT_TIMEOUT as DEFAULT_LLM_TIMEOUT
 from assistant.model import Answer, Article
 from assistant.outlets.comparer import Comparer
@@ -85,7 +85,7 @@ class Assistant:
     ) -> "Assistant":
         """Load the index in `index_dir`, (re)indexing `articles` first where they changed."""
         paths = [articles] if isinstance(articles, (str, Path)) else list(articles)
-        articles_embedder = embedder or default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
+        articles_embedder = embedder or article_embedder(index_dir, rebuild)
         data, report = update_index(index_dir, paths, articles_embedder, rebuild=rebuild, progress=progress)
         assistant = cls(data, index_dir, embedder or question_embedder(data.backend, articles_embedder), **options)
         assistant.last_report = report

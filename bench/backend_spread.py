@@ -39,11 +39,11 @@ GATES = {"CLASS_COSINE": CLASS_COSINE, "TOPIC_COSINE": TOPIC_COSINE, "SAME_STATE
 
 
 def article_sentences(articles) -> list[list[str]]:
-    from assistant.index.sentence_rows import split_articles
+    from assistant.index.sentence_rows import sentence_texts, split_articles
     from assistant.index.store import IndexSettings
 
     segmented, _ = split_articles(articles, IndexSettings())
-    return [[article.text[s:e] for s, e in spans] for article, spans, *_ in segmented]
+    return [sentence_texts(article, spans) for article, spans, *_ in segmented]
 
 
 def material(corpus_articles: int) -> tuple[dict[str, list[list[str]]], list[dict]]:

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from assistant.embed.embedding import Embedder
+from assistant.embed.embedding import Embedder, default_embedder
 from assistant.index.segments import Segment, SegmentSpill, local_segments, merge_rows
 from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts
 from assistant.ingest.load import LoadResult, Problem, article_problem, load_paths
@@ -30,6 +30,7 @@ from assistant.index.store import (
     IndexData,
     IndexMissingError,
     IndexSettings,
+    indexed_backend,
     load_index,
     save_index,
     write_lock,
@@ -87,6 +88,12 @@ def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
         own = sentence_vectors.slice(s0, s1) if sentence_vectors is not None else None
         rows[article.doc_id] = ArticleRows(article, fp, data.sentences[s0:s1, 1:].copy(), chunks, vectors[c0:c1], own)
     return rows
+
+
+def article_embedder(index_dir: str | Path, rebuild: bool = False) -> Embedder:
+    """What embeds new articles for the index in `index_dir`: the backend its vectors came from, where
+    this CPU runs it natively (one index, one kind of vector), else this CPU's own choice."""
+    return default_embedder(prefer=None if rebuild else indexed_backend(index_dir))
 
 
 def backend_choice_of(embedder: Embedder) -> dict | None:
