@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from assistant.answer.extractive import jaccard
 from assistant.outlets.comparison import Scored
+from assistant.outlets.conflicts.dates import _dates
 from assistant.outlets.conflicts.detect import claims_agree
 from assistant.text import QUOTED_PASSAGES_OR_SINGLE, terms
 
@@ -49,7 +50,7 @@ def _facts(text: str) -> set[str]:
     lower = text.lower()
     found = {m.replace(",", "") for m in re.findall(r"\b\d[\d,.]*\b", lower)}
     found |= set(re.findall(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", lower))
-    found |= set(re.findall(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", lower))
+    found |= _dates(text)["weekday"]  # the weekdays the conflict checks read
     words = {"eighty": "80", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "ninety": "90"}
     found |= {words[w] for w in re.findall(r"\b(" + "|".join(words) + r")\b", lower)}
     return found
