@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from assistant.embed.embedding import Embedder, default_embedder, question_embedder
+from assistant.embed.embedding import Embedder, question_embedder
 from assistant.eval.questions import QuestionSet
 from assistant.facade import Assistant
-from assistant.index.build import ProgressCallback, update_index
+from assistant.index.build import ProgressCallback, article_embedder, update_index
 from assistant.index.store import IndexMismatchError, NewsCiteIndexError
 from assistant.ingest.load import LoadResult
 from assistant.llm.call import DEFAULT_TIMEOUT
@@ -67,12 +67,13 @@ def assistant_for(
     """An Assistant over exactly the question set's own articles (SQuAD paragraphs, RealTime QA news)."""
     if question_set.articles is None:
         raise ValueError(f"{question_set.source}: this question set brings no articles; index them yourself")
-    articles_embedder = embedder or default_embedder()
+    articles_embedder = embedder or article_embedder(index_dir)  # a cached index keeps its own backend where native
     sources = sorted({a.source or question_set.source for a in question_set.articles})
     loaded = LoadResult(articles=list(question_set.articles))
     try:
         data, report = update_index(index_dir, sources, articles_embedder, loaded=loaded, progress=progress)
     except IndexMismatchError:  # a dataset's index is a cache: one built by another NewsCite version is rebuilt
+        articles_embedder = embedder or article_embedder(index_dir, rebuild=True)
         data, report = update_index(index_dir, sources, articles_embedder, loaded=loaded, progress=progress, rebuild=True)
     bot = Assistant(data, index_dir, embedder or question_embedder(data.backend, articles_embedder))
     bot.last_report = report
