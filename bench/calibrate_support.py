@@ -12,8 +12,15 @@ stand-in for a sentence an LLM wrote with a citation:
 
 For each weight of cosine vs keyword overlap it finds the threshold that
 maximises Youden's J (supported kept + wrong rejected - 1), with and without
-the numbers check, and prints the figures. The constants in
-assistant/answer/support.py are set from this output by hand.
+the hard checks (numbers; then numbers, names and polarity), and prints the
+figures. The constants in assistant/answer/support.py are set from this
+output by hand.
+
+Then the same check on data/support_paraphrases.jsonl: LLM-style paraphrases
+of sentences of the bundled articles (supported), and claims with a swapped
+name, the opposite polarity, or a fact of another sentence (unsupported),
+each against the sentence it cites, with the composer's name context (the
+sentence's neighbours, the title, the outlet).
 
     python bench/calibrate_support.py
 """
@@ -34,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.embed.embedding import default_embedder  # noqa: E402
 from assistant.text import terms  # noqa: E402
 from assistant.ingest.sentences import split_sentences  # noqa: E402
-from assistant.answer.support import numbers_in, overlap  # noqa: E402
+from assistant.answer.support import contradiction, names_missing, numbers_in, overlap  # noqa: E402
 from assistant.model import Span  # noqa: E402
 
 QUOTESUM = ROOT.parent / "shared" / "datasets" / "quotesum" / "dev.jsonl"
@@ -63,11 +70,13 @@ def sentences_of(text: str) -> list[str]:
 
 
 def pairs():
-    """(answer sentence, cited passage sentences, uncited passage sentences) triples."""
+    """(answer sentence, cited passage sentences, uncited passage sentences) triples; a passage's
+    title leads its sentences (where a name may be met, as an article's title is in NewsCite)."""
     for line in QUOTESUM.read_text().splitlines():
         record = json.loads(line)
         passages = {n: record.get(f"source{n}", "") for n in range(1, 9)}
         passages = {n: text for n, text in passages.items() if text.strip()}
+        titles = {n: (record.get(f"title{n}") or "").strip() for n in passages}
         plain, spans = plain_with_marks(record["summary"])
         plain = re.sub(r"\s+", " ", plain)
         for sentence_span in split_sentences(plain, [Span(0, len(plain))]):
@@ -79,8 +88,8 @@ def pairs():
                 continue
             yield (
                 sentence,
-                [s for n in sorted(cited) for s in sentences_of(passages[n])],
-                [s for n in sorted(uncited) for s in sentences_of(passages[n])],
+                [s for n in sorted(cited) for s in [titles[n], *sentences_of(passages[n])] if s],
+                [s for n in sorted(uncited) for s in [titles[n], *sentences_of(passages[n])] if s],
             )
 
 
@@ -106,33 +115,69 @@ def main() -> None:
     number_sets = {t: numbers_in(t) for t in texts}
     print(f"{len(triples)} answer sentences, {len(texts)} distinct texts, embedded in {time.perf_counter() - started:.0f} s")
 
-    def best(sentence: str, candidates: list[str], weight: float) -> tuple[float, bool]:
-        """Best pair score among candidates, and whether the numbers check passes.
+    def best(sentence: str, candidates: list[str], weight: float) -> tuple[float, bool, bool]:
+        """Best pair score among candidates, whether the numbers check passes, and whether all hard checks do.
 
-        Numbers are checked against the passages (QuoteSum cites whole passages),
-        the score against the best single sentence (NewsCite cites sentences).
+        Numbers and names are checked against the passages (QuoteSum cites whole passages),
+        the score and the polarity against the best single sentence (NewsCite cites sentences).
         """
-        top = -1.0
+        top, top_candidate = -1.0, candidates[0]
         for candidate in candidates:
             cosine = float(vectors[sentence] @ vectors[candidate])
-            top = max(top, weight * cosine + (1 - weight) * overlap(term_sets[sentence], term_sets[candidate]))
-        return top, number_sets[sentence] <= frozenset().union(*(number_sets[c] for c in candidates))
+            score = weight * cosine + (1 - weight) * overlap(term_sets[sentence], term_sets[candidate])
+            if score > top:
+                top, top_candidate = score, candidate
+        numbers_ok = number_sets[sentence] <= frozenset().union(*(number_sets[c] for c in candidates))
+        names_ok = not names_missing(sentence, candidates)
+        opposite = contradiction(sentence, vectors[sentence], [top_candidate], vectors[top_candidate][None, :])
+        return top, numbers_ok, numbers_ok and names_ok and not opposite
 
-    print("| weight | threshold | J | supported kept | wrong rejected | + numbers check: kept | rejected |")
-    print("|---|---|---|---|---|---|---|")
+    print("| weight | threshold | J | supported kept | wrong rejected | + numbers: kept | rejected | + numbers, names, polarity: kept | rejected |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for weight in (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0):
         pos = [best(s, c, weight) for s, c, u in triples]
         neg = [best(s, u, weight) for s, c, u in triples]
         pos_scores = np.array([p[0] for p in pos])
         neg_scores = np.array([n[0] for n in neg])
         cut, j, kept, rejected = youden(pos_scores, neg_scores)
-        kept_n = np.mean([score >= cut and ok for score, ok in pos])
-        rejected_n = np.mean([score < cut or not ok for score, ok in neg])
-        print(f"| {weight} | {cut:.2f} | {j:.3f} | {kept:.3f} | {rejected:.3f} | {kept_n:.3f} | {rejected_n:.3f} |")
+        kept_n = np.mean([score >= cut and ok for score, ok, _ in pos])
+        rejected_n = np.mean([score < cut or not ok for score, ok, _ in neg])
+        kept_all = np.mean([score >= cut and ok for score, _, ok in pos])
+        rejected_all = np.mean([score < cut or not ok for score, _, ok in neg])
+        print(f"| {weight} | {cut:.2f} | {j:.3f} | {kept:.3f} | {rejected:.3f} | {kept_n:.3f} | {rejected_n:.3f} | {kept_all:.3f} | {rejected_all:.3f} |")
         quantiles = np.quantile(pos_scores, [0.05, 0.1, 0.25, 0.5]).round(2).tolist()
         print(f"|   | supported-pair score quantiles 5/10/25/50%: {quantiles}; wrong-pair 50/90/95%: "
               f"{np.quantile(neg_scores, [0.5, 0.9, 0.95]).round(2).tolist()} | | | | | |")
 
 
+def paraphrases() -> None:
+    """The support check as the LLM path runs it, on the hand-written paraphrase set."""
+    import collections
+    import tempfile
+
+    from assistant import Assistant
+    from assistant.answer.constraints import name_context
+    from assistant.answer.support import is_supported, support
+
+    bot = Assistant.from_directory(ROOT / "data" / "articles", Path(tempfile.mkdtemp()) / "index")
+    data = bot.data
+    rows = [json.loads(line) for line in (ROOT / "data" / "support_paraphrases.jsonl").read_text().splitlines()]
+    doc_index = {article.doc_id: i for i, article in enumerate(data.articles)}
+    outcome: collections.Counter = collections.Counter()
+    for record, vector in zip(rows, bot.embedder.embed([r["claim"] for r in rows])):
+        doc = doc_index[record["doc"].removesuffix(".txt")]
+        row = next(i for i, (d, start, end) in enumerate(data.sentences[:, :3]) if d == doc and start <= record["start"] < end)
+        outlet = data.articles[doc].outlet_name
+        result = support(record["claim"], vector, [data.sentence_text(row)], bot.composer.vectors.get([row]),
+                         frozenset(terms(outlet)), context=name_context(data, row))
+        outcome[(record["label"], record["kind"], is_supported(result))] += 1
+    print("\n| paraphrase set | pairs | judged supported |")
+    print("|---|---|---|")
+    for label, kind in sorted({(l, k) for l, k, _ in outcome}):
+        total = outcome[(label, kind, True)] + outcome[(label, kind, False)]
+        print(f"| {label} ({kind}) | {total} | {outcome[(label, kind, True)]} |")
+
+
 if __name__ == "__main__":
     main()
+    paraphrases()

@@ -10,7 +10,8 @@ The rule is deliberately lenient, because a wrong abstention costs too:
 a name matches its demonym or plural ("Syria" / "Syrian", "Iraq" / "Iraqi"),
 a multi-word name matches its last word ("Sergei Lavrov" / "Lavrov") or its
 initials ("Free Syrian Army" / "FSA", and back), a longer name one typo
-("ARPNET" / "ARPANET"), accents and dots don't count ("Temur" / "Temür",
+("ARPNET" / "ARPANET"), a capital the country it stands for in news
+writing ("Moscow" / "Russia", "Washington" / "US"), accents and dots don't count ("Temur" / "Temür",
 "US" / "U.S."); numbers match digit for digit ("250,000" / "250000", "four" /
 "4", "Phase II" / "2", "the 1970s" / "1977"). Only the sentence that asks
 counts (a scene set before it is context), and lower-case questions carry no
@@ -43,6 +44,22 @@ NOT_CONSTRAINTS = frozenset({"I", "US", "USA", "America", "American", "Americans
 # next to it ("Division 13", "since March 2011" one sentence earlier); a name may be a few sentences
 # away or in the title or outlet (the article's subject, "according to SBS News"). Whole-article
 # names let "in Iraq" through on an article about Syria that mentions "the Islamic State of Iraq" once.
+# Capitals that news writing uses for their governments ("Moscow offered ..."): each group's words stand for each other
+METONYMS = [
+    {"moscow", "kremlin", "russia", "russian", "russians"},
+    {"washington", "us", "america", "american", "americans"},
+    {"beijing", "china", "chinese"},
+    {"tehran", "iran", "iranian", "iranians"},
+    {"damascus", "syria", "syrian", "syrians"},
+    {"ankara", "turkey", "turkish"},
+    {"kyiv", "kiev", "ukraine", "ukrainian", "ukrainians"},
+    {"london", "britain", "british", "uk"},
+    {"paris", "france", "french"},
+    {"berlin", "germany", "german"},
+    {"tokyo", "japan", "japanese"},
+    {"riyadh", "saudi"},
+]
+STANDS_FOR = {word: frozenset(group - {word}) for group in METONYMS for word in group}
 NUMBER_NEIGHBOURS = 1
 NAME_NEIGHBOURS = 3
 MIN_MISSPELT = 6  # names this long may carry one typo
@@ -66,7 +83,7 @@ class Constraint:
         if len(self.words) > 1 and (initials(self.words) in found.words or "".join(self.words) in found.words):
             return True  # "Free Syrian Army" / "FSA", "Apple Talk" / "AppleTalk"
         last = self.words[-1]
-        if last in found.words:
+        if last in found.words or (len(self.words) == 1 and STANDS_FOR.get(last, frozenset()) & found.words):
             return True
         if len(self.words) == 1 and self.label.isupper() and any(i.startswith(last) for i in found.initials):
             return True  # "NY" / "New York Times"
@@ -210,15 +227,7 @@ class Neighbourhoods:
         return self._unmet[row]
 
     def around(self, row: int, neighbours: int) -> range:
-        """Rows of the sentence and up to `neighbours` sentences of its article either side."""
-        rows = self.data.sentences
-        doc = rows[row, 0]
-        first, last = row, row
-        while first > 0 and row - first < neighbours and rows[first - 1, 0] == doc:
-            first -= 1
-        while last + 1 < len(rows) and last - row < neighbours and rows[last + 1, 0] == doc:
-            last += 1
-        return range(first, last + 1)
+        return neighbour_rows(self.data, row, neighbours)
 
     def sentence(self, row: int) -> Mentions:
         if row not in self._sentences:
@@ -230,3 +239,21 @@ class Neighbourhoods:
             article = self.data.articles[doc]
             self._headings[doc] = Mentions.union([mentions(article.title or ""), mentions(article.outlet_name)])
         return self._headings[doc]
+
+
+def neighbour_rows(data: IndexData, row: int, neighbours: int) -> range:
+    """Rows of the sentence and up to `neighbours` sentences of its article either side."""
+    rows = data.sentences
+    doc = rows[row, 0]
+    first, last = row, row
+    while first > 0 and row - first < neighbours and rows[first - 1, 0] == doc:
+        first -= 1
+    while last + 1 < len(rows) and last - row < neighbours and rows[last + 1, 0] == doc:
+        last += 1
+    return range(first, last + 1)
+
+
+def name_context(data: IndexData, row: int) -> list[str]:
+    """Where a name may be met for the sentence at `row`: its wider neighbourhood, its article's title and outlet."""
+    article = data.articles[int(data.sentences[row, 0])]
+    return [*(data.sentence_text(r) for r in neighbour_rows(data, row, NUMBER_NEIGHBOURS)), article.title or "", article.outlet_name]

@@ -24,11 +24,20 @@ from typing import Sequence
 
 import numpy as np
 
+from assistant.answer.constraints import Mentions, mentions, missing, question_constraints
+from assistant.outlets.conflicts.polarity import polarity_conflict
+from assistant.outlets.conflicts.statement import Statement
 from assistant.text import terms
 
 SUPPORT_WEIGHT = 0.5  # share of the cosine; the rest is keyword overlap
 SUPPORT_THRESHOLD = 0.59  # Youden-optimal at that weight on QuoteSum
 
+# "According to the evidence, ..." / "According to reports, ...": words about citing, not the claim
+ATTRIBUTION = re.compile(
+    r"^\s*(?:according to|as reported by|as stated in)\s+(?:the\s+)?(?:cited\s+)?"
+    r"(?:evidence|sources?|reports?|articles?|quotes?|passages?)\s*,\s*",
+    re.IGNORECASE,
+)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 NUMBER_WORDS = {
     word: str(value)
@@ -64,6 +73,34 @@ class Support:
     cosine: float  # best cosine of the sentence with any one evidence sentence
     overlap: float  # share of its content words found in the evidence together
     missing_numbers: tuple[str, ...] = ()
+    missing_names: tuple[str, ...] = ()  # names the sentence has and the evidence does not
+    contradiction: str = ""  # what the sentence asserts that a cited sentence denies, or the reverse
+
+
+def claim_of(sentence: str) -> str:
+    """The sentence without a leading "According to the evidence," (which no evidence contains)."""
+    return ATTRIBUTION.sub("", sentence, count=1)
+
+
+def names_missing(sentence: str, texts: Sequence[str]) -> tuple[str, ...]:
+    """The names of `sentence` that none of `texts` mentions (numbers are checked by `numbers_in`)."""
+    names = [c for c in question_constraints(sentence) if not c.number]
+    if not names:
+        return ()
+    return tuple(c.label for c in missing(names, Mentions.union(mentions(t) for t in texts)))
+
+
+def contradiction(sentence: str, sentence_vector: np.ndarray, evidence: Sequence[str], evidence_vectors: np.ndarray) -> str:
+    """The first polarity conflict between the sentence and one cited sentence ("" if none).
+
+    No similarity gate: the citation says both are about the same thing (and a gate at a cosine
+    would make the verdict flip between embedding backends for pairs near it)."""
+    claim = Statement(sentence, sentence_vector)
+    for text, vector in zip(evidence, evidence_vectors):
+        found = polarity_conflict(claim, Statement(text, vector))
+        if found:
+            return f'"{found.claim_a}" against "{found.claim_b}"'
+    return ""
 
 
 def support(
@@ -73,17 +110,26 @@ def support(
     evidence_vectors: np.ndarray,
     extra_terms: frozenset[str] = frozenset(),
     weight: float = SUPPORT_WEIGHT,
+    context: Sequence[str] = (),
 ) -> Support:
-    """Score `sentence` against `evidence` together; `extra_terms` count as found (the outlets' names)."""
+    """Score `sentence` against `evidence` together; `extra_terms` count as found (the outlets' names),
+    and a name counts as found in `context` too (the cited sentences' neighbours, titles and outlets:
+    "We have proposed ..." is the FSA's words two sentences after the FSA is named)."""
     if not evidence:
         return Support(0.0, 0.0, 0.0)
+    claim = claim_of(sentence)
     cosine = float(np.max(evidence_vectors @ sentence_vector))
     evidence_terms = frozenset(t for text in evidence for t in terms(text)) | extra_terms
-    share = overlap(frozenset(terms(sentence)), evidence_terms)
+    share = overlap(frozenset(terms(claim)), evidence_terms)
     evidence_numbers = frozenset(n for text in evidence for n in numbers_in(text))
-    missing = tuple(sorted(numbers_in(sentence) - evidence_numbers))
-    return Support(weight * cosine + (1 - weight) * share, cosine, share, missing)
+    missing_numbers = tuple(sorted(numbers_in(claim) - evidence_numbers))
+    return Support(
+        weight * cosine + (1 - weight) * share, cosine, share, missing_numbers,
+        names_missing(claim, [*evidence, *context]),
+        contradiction(claim, sentence_vector, evidence, evidence_vectors),
+    )
 
 
 def is_supported(result: Support, threshold: float = SUPPORT_THRESHOLD) -> bool:
-    return not result.missing_numbers and result.score >= threshold
+    return (not result.missing_numbers and not result.missing_names and not result.contradiction
+            and result.score >= threshold)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.constraints import name_context
 from assistant.answer.evidence import Evidence
 from assistant.answer.extractive import AnswerComposer, make_citation
 from assistant.answer.support import SUPPORT_THRESHOLD, Support, is_supported, support
@@ -91,6 +92,12 @@ class Verifier:
         if result.missing_numbers:
             self._reject(draft, f"has numbers the cited evidence does not: {', '.join(result.missing_numbers)}", result)
             return None
+        if result.missing_names:
+            self._reject(draft, f"names what the cited evidence does not: {', '.join(result.missing_names)}", result)
+            return None
+        if result.contradiction:
+            self._reject(draft, f"says the opposite of the cited evidence: {result.contradiction}", result)
+            return None
         if not is_supported(result, self.threshold):
             self._reject(
                 draft, f"the cited evidence does not support it (support {result.score:.2f} < {self.threshold})", result
@@ -101,7 +108,8 @@ class Verifier:
     def _support(self, sentence: str, vector, cited: list[Evidence]) -> Support:
         vectors = self.composer.vectors.get([e.row for e in cited])
         outlet_terms = frozenset(terms(" ".join(e.outlet for e in cited)))
-        return support(sentence, vector, [e.text for e in cited], vectors, outlet_terms)
+        context = [text for e in cited for text in name_context(self.data, e.row)]
+        return support(sentence, vector, [e.text for e in cited], vectors, outlet_terms, context=context)
 
     def _relevant(self, sentence: str, vector, cited: list[Evidence]) -> list[Evidence]:
         """Drop a citation that alone does not support the sentence when the others still do."""

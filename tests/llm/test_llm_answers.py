@@ -139,10 +139,35 @@ def test_a_citation_to_the_wrong_sentence_is_not_kept(base):
     assert [c.quote for c in answer.citations] == [evidence_text(prompt, number_of(prompt, CAIRO))]
     assert wrong_quote not in [c.quote for c in answer.citations]  # the irrelevant second citation was dropped
     reasons = [u.reason for u in answer.unsupported]
-    assert reasons[0].startswith("the cited evidence does not support it")
+    # the wrong sentence is far from any mention of Cairo, so the names check rejects it before the score does
+    assert reasons[0].startswith(("names what the cited evidence does not: Cairo", "the cited evidence does not support it"))
     assert reasons[1] == "has numbers the cited evidence does not: 2013"
     assert "2013" not in answer.text
     assert_exact(bot, answer)
+
+
+def test_a_sentence_with_a_swapped_name_or_the_opposite_claim_is_not_kept(base):
+    """Similarity cannot see a swapped name or a negation: the hard checks do (issue 14)."""
+    def script(prompt: str) -> str:
+        cairo = number_of(prompt, CAIRO)
+        return (
+            f"According to the evidence, the FSA proposed to hold the meeting in Cairo [{cairo}]. "
+            f"The FSA proposed to hold the meeting with Turkey in Cairo [{cairo}]. "
+            f"The FSA has not announced its readiness for the meeting [{cairo}]. "
+            f"Moscow has not answered the proposal to hold the meeting in Cairo [{cairo}]."
+        )
+
+    answer = with_llm(base, ScriptedLLM(script=script)).ask(CAIRO_QUESTION)
+
+    assert answer.mode == "llm"
+    assert [s.text for s in answer.sentences] == [
+        "According to the evidence, the FSA proposed to hold the meeting in Cairo.",
+        "Moscow has not answered the proposal to hold the meeting in Cairo.",  # Moscow stands for Russia, named nearby
+    ]
+    reasons = [u.reason for u in answer.unsupported]
+    assert reasons[0] == "names what the cited evidence does not: Turkey"
+    assert reasons[1].startswith("says the opposite of the cited evidence")
+    assert_exact(base, answer)
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,18 @@ POLARITY_CLASSES: dict[str, dict[str, int]] = {
         **{w: +1 for w in "lie lied lies lying mislead misled misleading deceive deceived deceptive".split()},
         **{w: -1 for w in "honest truthful".split()},
     },
+    "outcome": {
+        **{w: +1 for w in "win wins won winning".split()},
+        **{w: -1 for w in "lose loses lost losing".split()},
+    },
+    "stance": {
+        **{w: +1 for w in "back backs backed backing endorse endorses endorsed endorsing praise praised praises".split()},
+        **{w: -1 for w in "denounce denounces denounced denouncing condemn condemns condemned condemning".split()},
+    },
+    "continuation": {
+        **{w: +1 for w in "continue continues continued continuing persist persisted".split()},
+        **{w: -1 for w in "stop stops stopped cease ceases ceased halt halts halted".split()},
+    },
     "guilt": {
         **{w: +1 for w in "guilty convicted".split()},
         **{w: -1 for w in "innocent acquitted acquittal".split()},
@@ -51,6 +63,9 @@ POLARITY_CLASSES: dict[str, dict[str, int]] = {
 }
 PHRASAL = {("turn", "down"): ("acceptance", -1), ("turned", "down"): ("acceptance", -1),
            ("turns", "down"): ("acceptance", -1), ("turning", "down"): ("acceptance", -1)}
+
+
+OBJECT_NEGATION = {"no", "nothing", "none"}  # negate the verb before them as well as the word after
 
 
 def _negated_positions(words: list[str]) -> set[int]:
@@ -62,6 +77,8 @@ def _negated_positions(words: list[str]) -> set[int]:
             continue
         if word not in NEGATION:
             continue
+        if word in OBJECT_NEGATION and i > 0 and words[i - 1].isalpha() and words[i - 1] not in SKIPPABLE:
+            negated.add(i - 1)  # "received no answer" is "did not receive an answer"
         j = i + 1
         while j < len(words) and (words[j] in SKIPPABLE or words[j] in NEGATION):
             j += 1
@@ -141,6 +158,12 @@ CLASS_WORDS = {
     ("honesty", -1): "did not mislead",
     ("guilt", +1): "guilty",
     ("guilt", -1): "not guilty",
+    ("outcome", +1): "won",
+    ("outcome", -1): "lost",
+    ("stance", +1): "backed",
+    ("stance", -1): "denounced",
+    ("continuation", +1): "continued",
+    ("continuation", -1): "stopped",
 }
 
 
