@@ -4,6 +4,7 @@
     python bench/speed.py --sizes 1000 --no-baseline
     python bench/speed.py --sizes all --reuse-index   # re-measure queries on an index built before
     python bench/speed.py --quick               # 40 articles, ingest only, every backend (bench/ingest_quick.py)
+    python bench/speed.py --ray --articles 96   # Ray ingest: local vs 1 and 2 workers (bench/ray_scale.py)
 
 For each size N the articles are the RealTime QA gold articles plus the first
 N records of news_corpus.jsonl.gz (streamed from ../shared, never copied),
@@ -37,6 +38,7 @@ import argparse
 import json
 import os
 import resource
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -492,6 +494,10 @@ def parse_sizes(text: str) -> list[int | None]:
 
 
 def main() -> None:
+    if "--ray" in sys.argv[1:]:  # the Ray measurements (issue 15) are bench/ray_scale.py; its options follow --ray
+        sys.argv = [str(ROOT / "bench" / "ray_scale.py"), *(a for a in sys.argv[1:] if a != "--ray")]
+        runpy.run_path(sys.argv[0], run_name="__main__")
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,all", help="corpus records per run; 'all' for every one")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the indexes are built")
