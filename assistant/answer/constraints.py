@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from assistant.index.store import IndexData
 from assistant.text import stopwords
@@ -206,24 +206,42 @@ def missing(constraints: list[Constraint], found: Mentions) -> list[Constraint]:
     return [c for c in constraints if not c.met_by(found)]
 
 
-class Neighbourhoods:
-    """Which of one question's constraints each candidate sentence leaves unmet, every sentence read once."""
+class WantedAnswer(Protocol):
+    """The kind of answer a question asks for (assistant/answer/answer_types.py): met by the sentence itself."""
 
-    def __init__(self, data: IndexData, constraints: list[Constraint]) -> None:
+    label: str
+
+    def met_by(self, sentence: str) -> bool: ...
+
+
+class Neighbourhoods:
+    """Which of one question's constraints each candidate sentence leaves unmet, every sentence read once;
+    with `wanted`, also whether the sentence itself holds the kind of answer asked for (a number, a date)."""
+
+    def __init__(self, data: IndexData, constraints: list[Constraint], wanted: WantedAnswer | None = None) -> None:
         self.data = data
         self.constraints = constraints
+        self.wanted = wanted
         self._sentences: dict[int, Mentions] = {}
         self._headings: dict[int, Mentions] = {}
-        self._unmet: dict[int, list[Constraint]] = {}
+        self._unmet: dict[int, list] = {}
 
-    def unmet(self, row: int) -> list[Constraint]:
+    @property
+    def active(self) -> bool:
+        """Whether anything is demanded of a candidate at all."""
+        return bool(self.constraints) or self.wanted is not None
+
+    def unmet(self, row: int) -> list:
         """Numbers and years missing from the sentence and its neighbours; names missing from a wider stretch,
-        the title and the outlet."""
+        the title and the outlet; then the wanted kind of answer, if the sentence itself has none."""
         if row not in self._unmet:
             doc = int(self.data.sentences[row, 0])
             near = Mentions.union(self.sentence(r) for r in self.around(row, NUMBER_NEIGHBOURS))
             wide = Mentions.union([self.heading(doc), *(self.sentence(r) for r in self.around(row, NAME_NEIGHBOURS))])
-            self._unmet[row] = [c for c in self.constraints if not c.met_by(near if c.number else wide)]
+            unmet = [c for c in self.constraints if not c.met_by(near if c.number else wide)]
+            if self.wanted is not None and not self.wanted.met_by(self.data.sentence_text(row)):
+                unmet.append(self.wanted)
+            self._unmet[row] = unmet
         return self._unmet[row]
 
     def around(self, row: int, neighbours: int) -> range:

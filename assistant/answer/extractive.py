@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from assistant.answer.answer_types import answer_type
 from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.retrieval import ChunkHit, Retrieval
@@ -198,8 +199,8 @@ class AnswerComposer:
         best = scored[0].score if scored else 0.0
         if best < self.threshold:
             return Answer(question, abstention_text(found.scope), True, [], query, best)
-        near = Neighbourhoods(self.data, question_constraints(question))
-        if near.constraints:  # the best sentence about what the question names, however it scores next to others
+        near = Neighbourhoods(self.data, question_constraints(question), answer_type(question))
+        if near.active:  # the best sentence about what the question names, however it scores next to others
             first = next((s for s in scored if s.score >= self.threshold and not near.unmet(s.row)), None)
             if first is None:
                 return Answer(question, abstention_text(found.scope, near.unmet(scored[0].row)), True, [], query, best)
@@ -210,7 +211,7 @@ class AnswerComposer:
         for sentence in scored:
             if len(citations) == self.max_citations or sentence.score < floor:
                 break
-            if sentence.row in used or (near.constraints and near.unmet(sentence.row)):
+            if sentence.row in used or (near.active and near.unmet(sentence.row)):
                 continue
             group = [
                 other
@@ -258,10 +259,13 @@ def make_citation(article: Article, start: int, end: int, score: float, also_in:
     )
 
 
-def abstention_text(scope: str, unmet: list[Constraint] | None = None) -> str:
-    if unmet:  # the best sentence answers a look-alike question: say which part of this one it misses
-        named = ", ".join(f'"{c.label}"' for c in unmet)
+def abstention_text(scope: str, unmet: list | None = None) -> str:
+    names = [c for c in unmet or [] if isinstance(c, Constraint)]
+    if names:  # the best sentence answers a look-alike question: say which part of this one it misses
+        named = ", ".join(f'"{c.label}"' for c in names)
         return f"The articles don't say: nothing in {scope} answers this question about {named}."
+    if unmet:  # the closest sentences restate the question without its answer
+        return f"The articles don't say: the sentences in {scope} closest to this question give no {unmet[0].label}."
     return f"The articles don't say: nothing in {scope} answers this question."
 
 
