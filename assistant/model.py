@@ -51,6 +51,19 @@ class Span:
     end: int
 
 
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The figure or date that answers the question, inside the first citation's quote (offsets into its article)."""
+
+    text: str
+    doc_id: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class SourceRef:
     """Another article that carries the same statement as a citation."""
@@ -169,6 +182,7 @@ class Answer:
     sentences: list[AnswerSentence] = field(default_factory=list)  # mode "llm": the verified sentences
     unsupported: list[UnsupportedSentence] = field(default_factory=list)  # mode "llm": sentences left out
     conflicts: list[Conflict] = field(default_factory=list)  # outlets that disagree on the question
+    short_answer: ShortAnswer | None = None  # "2,500 people" for "how many ...", inside citations[0]; the text leads with it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -184,6 +198,7 @@ class Answer:
             "sentences": [s.to_dict() for s in self.sentences],
             "unsupported": [u.to_dict() for u in self.unsupported],
             "conflicts": [c.to_dict() for c in self.conflicts],
+            "short_answer": self.short_answer.to_dict() if self.short_answer else None,
         }
 
 

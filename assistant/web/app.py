@@ -54,6 +54,10 @@ element.addEventListener('click', (event) => {
     data.start = Number(target.dataset.start);
     data.end = Number(target.dataset.end);
   }
+  if (target.dataset.answerStart !== undefined) {
+    data.answer_start = Number(target.dataset.answerStart);
+    data.answer_end = Number(target.dataset.answerEnd);
+  }
   trigger('select', data);
 });
 """
@@ -152,7 +156,10 @@ class WebApp:
         span = quote_span(getattr(event, "start", None), getattr(event, "end", None), len(article.text))
         if span is None:
             return render_source(article, view=next(_views))
-        return render_source(article, span[0], span[1], next(_views))
+        answer = quote_span(getattr(event, "answer_start", None), getattr(event, "answer_end", None), len(article.text))
+        if answer is not None and not span[0] <= answer[0] < answer[1] <= span[1]:
+            answer = None  # a short answer is always inside its quote
+        return render_source(article, span[0], span[1], next(_views), answer)
 
     # --- the collection -----------------------------------------------------------
 

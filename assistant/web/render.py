@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from assistant.answer.extractive import answer_text
 from assistant.embed.backend_choice import describe_choice
-from assistant.model import Answer, Article, Citation
+from assistant.model import Answer, Article, Citation, ShortAnswer
 from assistant.web.compare import render_conflicts, render_speaker
 from assistant.web.highlight import Mark, escape, highlight, safe_url
 from assistant.web.pieces import Turn, open_attrs
@@ -70,12 +70,16 @@ def render_corroboration(citation: Citation) -> str:
     return f'<div class="{css}">Reported by {count} {noun}: {buttons}</div>'
 
 
-def render_citation(citation: Citation, number: int) -> str:
-    """One citation: the exact quote (click to see it in its article), where it is from, who else says it."""
-    opener = open_attrs(citation.doc_id, citation.start, citation.end)
+def render_citation(citation: Citation, number: int, short: ShortAnswer | None = None) -> str:
+    """One citation: the exact quote (click to see it in its article), where it is from, who else says it;
+    `short`, the answer's short answer when it lies in this quote, is marked in it."""
+    inside = short is not None and short.doc_id == citation.doc_id and citation.start <= short.start < short.end <= citation.end
+    answer = (short.start, short.end) if inside else None
+    opener = open_attrs(citation.doc_id, citation.start, citation.end, answer)
+    marks = [Mark(short.start - citation.start, short.end - citation.start, "nc-short")] if inside else []
     return (
         f'<li class="nc-citation" data-number="{number}">'
-        f'<blockquote class="nc-quote" {opener} title="Show in the article">{escape(citation.quote)}</blockquote>'
+        f'<blockquote class="nc-quote" {opener} title="Show in the article">{highlight(citation.quote, marks)}</blockquote>'
         f'<div class="nc-meta">{article_meta(citation.outlet, citation.title, citation.published, citation.url)}'
         f"{render_speaker(citation)}</div>"
         f"{render_corroboration(citation)}"
@@ -88,7 +92,9 @@ def repeats_citations(answer: Answer) -> bool:
     """True when the answer text only restates its citations (the extractive composer's text)."""
     text = answer.text
     if answer.notice and text.startswith(answer.notice):  # an LLM fallback: the notice is shown on its own
-        text = text[len(answer.notice) :]
+        text = text[len(answer.notice) :].lstrip()
+    if answer.short_answer and text.startswith(f"{answer.short_answer.text}: "):  # shown on its own line
+        text = text[len(answer.short_answer.text) + 2 :]
     return text.strip() == answer_text(answer.citations).strip()
 
 
@@ -123,11 +129,15 @@ def render_answer(answer: Answer) -> str:
         return f'<div class="nc-answer nc-abstained"><p class="nc-abstain">{escape(answer.text)}</p>{notice}</div>'
     # Disagreeing outlets are shown side by side; an extractive answer's text then only restates them.
     written = "" if answer.conflicts and answer.mode == "extractive" else render_written(answer)
-    parts = ['<div class="nc-answer">', render_conflicts(answer.conflicts), written, notice]
+    short = f'<p class="nc-short-answer">{escape(answer.short_answer.text)}</p>' if answer.short_answer else ""
+    parts = ['<div class="nc-answer">', short, render_conflicts(answer.conflicts), written, notice]
     count = len(answer.citations)
     parts.append(f'<p class="nc-lead">What the articles say ({count} quote{"" if count == 1 else "s"}):</p>')
     parts.append('<ol class="nc-citations">')
-    parts.extend(render_citation(citation, number) for number, citation in enumerate(answer.citations, start=1))
+    parts.extend(
+        render_citation(citation, number, answer.short_answer if number == 1 else None)
+        for number, citation in enumerate(answer.citations, start=1)
+    )
     parts.append("</ol></div>")
     return "".join(parts)
 
@@ -163,11 +173,14 @@ def render_transcript(turns: Sequence[Turn], article_count: int | None = None) -
 # --- the source view ---------------------------------------------------------------
 
 
-def render_source(article: Article, start: int | None = None, end: int | None = None, view: int = 0) -> str:
-    """The article with [start, end) highlighted in place; `view` changes on every opening so the page re-scrolls."""
+def render_source(
+    article: Article, start: int | None = None, end: int | None = None, view: int = 0, answer: tuple[int, int] | None = None
+) -> str:
+    """The article with [start, end) highlighted in place, and the short answer `answer` inside it marked
+    more strongly; `view` changes on every opening so the page re-scrolls."""
     marks = []
     if start is not None and end is not None and 0 <= start < end <= len(article.text):
-        marks.append(Mark(start, end, "nc-hl", HIGHLIGHT_ID))
+        marks = quote_marks(start, end, answer)
     where = f"characters {start}–{end} of {len(article.text)}" if marks else f"{len(article.text)} characters"
     head = (
         '<div class="nc-source-head">'
@@ -178,6 +191,15 @@ def render_source(article: Article, start: int | None = None, end: int | None = 
     )
     body = f'<div class="nc-article">{highlight(article.text, marks)}</div>'
     return f'<div class="nc-source" data-view="{int(view)}">{head}{body}</div>'
+
+
+def quote_marks(start: int, end: int, answer: tuple[int, int] | None) -> list[Mark]:
+    """The quote's mark, split around the short answer (marks cannot nest); the first piece carries the id."""
+    if answer is None or not start <= answer[0] < answer[1] <= end:
+        return [Mark(start, end, "nc-hl", HIGHLIGHT_ID)]
+    pieces = [(start, answer[0], "nc-hl"), (answer[0], answer[1], "nc-hl nc-short"), (answer[1], end, "nc-hl")]
+    pieces = [p for p in pieces if p[0] < p[1]]
+    return [Mark(a, b, css, HIGHLIGHT_ID if i == 0 else None) for i, (a, b, css) in enumerate(pieces)]
 
 
 def render_source_message(message: str) -> str:
@@ -256,6 +278,8 @@ CSS = """
 .nc-article { position: relative; white-space: pre-wrap; max-height: 70vh; overflow-y: auto;
   border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; line-height: 1.5; }
 .nc-article mark.nc-hl { background: #ffe066; color: #111; padding: 1px 0; border-radius: 2px; }
+.nc-article mark.nc-short, .nc-quote mark.nc-short { background: #ffc53d; color: #111; font-weight: 600; }
+.nc-short-answer { font-size: 1.15em; font-weight: 700; margin: 2px 0 4px; }
 .nc-source-empty { color: var(--body-text-color-subdued); }
 .nc-collection ul { margin: 4px 0; padding-left: 1.2em; }
 .nc-count { color: var(--body-text-color-subdued); }

@@ -148,7 +148,7 @@ def open_citation(page, quote_locator) -> str:
     quote_locator.click()
     page.wait_for_selector(f'#nc-source mark.nc-hl[data-start="{start}"]', timeout=WAIT_MS)
     assert doc in page.inner_text("#nc-source .nc-source-where")
-    return page.locator("#nc-source mark.nc-hl").text_content()
+    return "".join(page.locator("#nc-source mark.nc-hl").all_text_contents())  # split around a short answer
 
 
 def highlight_in_view(page) -> bool:
@@ -173,6 +173,8 @@ def test_answer_shows_outlet_and_verbatim_quote_then_source_highlight(page, serv
     start, end = int(first.get_attribute("data-start")), int(first.get_attribute("data-end"))
     text = (articles / f"{doc}.txt").read_text(encoding="utf-8-sig")
     assert text[start:end] == quote and "September 30" in quote  # verbatim, at its stated offsets
+    assert turn.locator(".nc-short-answer").text_content() == "September 30"  # the date leads the answer
+    assert first.locator("mark.nc-short").text_content() == "September 30"  # and is marked in the quote
 
     outlet = turn.locator(".nc-citation .nc-meta .nc-outlet").first.text_content()
     manifest = json.loads((articles / "sources.json").read_text())
@@ -185,6 +187,7 @@ def test_answer_shows_outlet_and_verbatim_quote_then_source_highlight(page, serv
     page.screenshot(path=str(SHOTS / "chat-citations.png"))
 
     assert open_citation(page, first) == quote
+    assert page.locator("#nc-source mark.nc-short").text_content() == "September 30"  # marked in the article too
     assert highlight_in_view(page)
     source_text = page.locator("#nc-source .nc-article").text_content()
     assert source_text == text  # the whole article, unchanged, around the highlight

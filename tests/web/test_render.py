@@ -127,3 +127,24 @@ def test_written_sentences_get_clickable_markers_and_notices_show():
     markers = re.findall(r'<sup class="nc-ref"><button [^>]*data-start="(\d+)"[^>]*>\[(\d)\]', rendered)
     assert markers == [(str(citations[0].start), "1"), (str(citations[1].start), "2")]  # [7] does not exist: no marker
     assert tags(rendered) <= ALLOWED_TAGS | {"sup"}
+
+
+def test_short_answer_leads_and_is_marked_in_the_quote_and_the_article():
+    from assistant.model import ShortAnswer
+
+    article = evil_article()
+    citation = cite(article, "The council <script>window.__pwned=1</script> voted 7 to 2")
+    start = article.text.index("7 to 2")
+    short = ShortAnswer("7 to 2", article.doc_id, start, start + len("7 to 2"))
+    answer = Answer("How many voted for it?", f"7 to 2: {answer_text([citation])}", False, [citation], short_answer=short)
+    rendered = render_answer(answer)
+    assert tags(rendered) <= ALLOWED_TAGS and "<script>" not in rendered
+    assert '<p class="nc-short-answer">7 to 2</p>' in rendered
+    assert re.search(r'<mark class="nc-short"[^>]*>7 to 2</mark>', rendered)
+    assert f'data-answer-start="{short.start}" data-answer-end="{short.end}"' in rendered
+    assert 'class="nc-answer-text"' not in rendered  # the text only restates the short answer and the quote
+    source = render_source(article, citation.start, citation.end, view=1, answer=(short.start, short.end))
+    marked = re.findall(r'<mark class="([^"]+)"[^>]*>(.*?)</mark>', source, flags=re.S)
+    assert [css for css, _ in marked] == ["nc-hl", "nc-hl nc-short"]
+    assert "".join(html.unescape(text) for _, text in marked) == citation.quote  # the quote, still whole
+    assert html.unescape(marked[1][1]) == "7 to 2"
