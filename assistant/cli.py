@@ -76,6 +76,9 @@ def print_answer(answer, as_json: bool = False, text_shown: bool = False) -> Non
         extra = "".join(f"; {ref.outlet} {ref.doc_id}[{ref.start}:{ref.end}]" for ref in citation.also_in)
         speaker = f" (quoting {citation.speaker})" if citation.speaker else ""
         typer.secho(f"  [{number}] {citation.outlet}, {citation.title or 'untitled'}: {where}{extra}{speaker}", dim=True)
+    short = answer.short_answer
+    if short:
+        typer.secho(f"  short answer \"{short.text}\": {short.doc_id}[{short.start}:{short.end}], inside [1]", dim=True)
 
 
 def progress_lines(every: float = 10.0):

@@ -7,7 +7,8 @@ SQuAD 2.0 dev-half titles (0-5 calibrate the abstention threshold, 6-9 are
 held out) through `Assistant.ask` and compares the short answer it leads with
 against the gold answers, SQuAD-style (lower case, no punctuation or
 articles): exact match, F1, and whether it contains a gold answer or sits
-inside one. Also counted: answered questions that show no short answer, and
+inside one; and the same when the quote itself holds a gold answer (the
+rule's own errors, apart from the composer's choice of sentence). Also counted: answered questions that show no short answer, and
 short answers shown on `is_impossible` questions (each a confident error).
 Indexes are cached like bench/eval_datasets.py's.
 """
@@ -84,6 +85,9 @@ def main() -> None:
         overlapping = any(normalise(g) in normalise(short.text) or normalise(short.text) in normalise(g) for g in golds)
         counts[f"{kind} exact"] += exact
         counts[f"{kind} contains or inside gold"] += overlapping
+        if any(normalise(g) in normalise(answer.citations[0].quote) for g in golds):  # the rule's own share of errors
+            counts[f"{kind} quote holds a gold answer"] += 1
+            counts[f"{kind} quote holds a gold answer, short answer right"] += overlapping
         em += exact
         f1_sum += best_f1
         if not overlapping:
@@ -95,6 +99,9 @@ def main() -> None:
         "exact match": round(em / shown, 3) if shown else None,
         "f1": round(f1_sum / shown, 3) if shown else None,
         "contains or inside gold": round((counts["number contains or inside gold"] + counts["date contains or inside gold"]) / shown, 3) if shown else None,
+        "right when the quote holds a gold answer": round(
+            sum(counts[f"{k} quote holds a gold answer, short answer right"] for k in ("number", "date"))
+            / max(1, sum(counts[f"{k} quote holds a gold answer"] for k in ("number", "date"))), 3),
         "examples": {k: v[:25] for k, v in examples.items()},
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))

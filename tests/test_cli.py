@@ -34,3 +34,19 @@ def test_off_a_terminal_the_indexer_prints_its_progress(seeds, tmp_path):
         cwd=ROOT, capture_output=True, text=True,
     )
     assert run.returncode == 0 and "embedding: 87 of 87 sentences" in run.stderr
+
+
+def test_ask_leads_with_the_short_answer_and_says_where_it_stands(seeds, tmp_path):
+    index = tmp_path / "index"
+    subprocess.run([sys.executable, "-m", "assistant", "index", str(seeds), "--index-dir", str(index)], cwd=ROOT, check=True, capture_output=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "When did Russia start its bombing campaign?", "--index-dir", str(index)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    lines = run.stdout.splitlines()
+    assert run.returncode == 0 and lines[0].startswith("September 30: ")
+    where = lines[-1].strip()
+    assert where.startswith('short answer "September 30": ') and where.endswith(", inside [1]")
+    doc, span = where.split(": ")[1].split(",")[0].rstrip("]").split("[")
+    start, end = (int(x) for x in span.split(":"))
+    assert (seeds / f"{doc}.txt").read_text(encoding="utf-8-sig")[start:end] == "September 30"

@@ -62,6 +62,14 @@ DATE = re.compile(
 )
 YEAR = re.compile(r"^\d{4}$")
 DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur")
+UNITS = {  # what "how long / far / tall / old" is measured in, as stems
+    "long": DURATION_UNITS + ("mile", "kilomet", "km", "metre", "meter", "feet", "foot"),
+    "far": ("mile", "kilomet", "km", "metre", "meter", "feet", "foot", "yard", "light-year"),
+    "tall": ("metre", "meter", "feet", "foot", "ft", "inch", "storey", "stor"),
+    "high": ("metre", "meter", "feet", "foot", "ft", "inch", "storey", "stor"),
+    "old": ("year",),
+}
+HOW_MEASURED = re.compile(r"\bhow (long|far|tall|high|old)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(\w+)", re.IGNORECASE)
 
 
@@ -104,12 +112,12 @@ def short_answer_span(question: str, quote: str) -> Span | None:
     if counted:  # "how many people": only a figure of people answers; "One leading rebel" does not
         followed = [span for span in found if _followed_by(quote, span, counted)]
         return _with_noun(quote, followed[0], counted) if followed else None
-    if wanted.durations:  # "how long": "10 years" before a bare "28"
-        lasting = [span for span in found if any(_followed_by(quote, span, unit) for unit in DURATION_UNITS)]
-        if lasting:
-            span = _nearest_to_question(question, quote, lasting)
-            unit = next(unit for unit in DURATION_UNITS if _followed_by(quote, span, unit))
-            return _with_noun(quote, span, unit)
+    units = _units_asked(question)
+    measured = [span for span in found if any(_followed_by(quote, span, unit) for unit in units)]
+    if measured:  # "how long": "10 years" before a bare "28"; "how far": "3 miles" before "209"
+        span = _nearest_to_question(question, quote, measured)
+        unit = next(unit for unit in units if _followed_by(quote, span, unit))
+        return _with_noun(quote, span, unit)
     figures = [span for span in found if any(c.isdigit() for c in quote[span.start : span.end])]
     return _nearest_to_question(question, quote, figures or found)
 
@@ -139,6 +147,11 @@ def _dates(quote: str, wanted: AnswerType) -> list[Span]:
             continue
         spans.append(Span(match.start(), match.end()))
     return spans
+
+
+def _units_asked(question: str) -> tuple[str, ...]:
+    match = HOW_MEASURED.search(asking_part(question))
+    return UNITS[match.group(1).lower()] if match else ()
 
 
 def _counted_noun(question: str) -> str | None:

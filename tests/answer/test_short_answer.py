@@ -24,6 +24,7 @@ def short(question: str, quote: str) -> str | None:
         ("How many were hurt?", "Officials said 1,200 were hurt, 3.5 per cent of them children.", "1,200"),
         ("How many died?", "In 2007, 1,500 died.", "1,500"),
         ("How long did she work there?", "On 28 June she left after 10 years there.", "10 years"),
+        ("How far from the state house is the Yard?", "The Yard, 209 acres, lies about 3 miles west of the state house.", "about 3 miles"),
     ],
 )
 def test_the_figure_or_date_that_answers_is_picked(question, quote, expected):
