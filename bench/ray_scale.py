@@ -140,7 +140,8 @@ def memory(count: int | None, stand_in: bool = False) -> dict:
         instrument(tracker)
         tracker.set("load")
         baseline = status()
-        loaded = LoadResult(articles=articles(count))
+        handed = [LoadResult(articles=articles(count))]
+        size = len(handed[0].articles)
         tracker.set("model")
         before_model = status()
         if stand_in:
@@ -154,9 +155,10 @@ def memory(count: int | None, stand_in: bool = False) -> dict:
         tracker.set("segments")
         with tempfile.TemporaryDirectory() as work:
             started, cpu0 = time.perf_counter(), time.process_time()
-            _, report = update_index(Path(work) / "index", [], embedder, loaded=loaded)
+            # handed over, not kept here: the build may let the loaded texts go once spilled (as the CLI's does)
+            _, report = update_index(Path(work) / "index", [], embedder, loaded=handed.pop())
             tracker.set("done")
-    return {"articles": len(loaded.articles), "sentences": report.sentences_embedded, "chunks": report.chunks_embedded,
+    return {"articles": size, "sentences": report.sentences_embedded, "chunks": report.chunks_embedded,
             "embedder": "stand-in" if stand_in else getattr(embedder, "backend", "?"),
             "wall_s": round(time.perf_counter() - started, 1), "cpu_s": round(time.process_time() - cpu0, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -196,6 +196,8 @@ def update_index(
                 report.sentences_embedded += segment.sentences_embedded
                 # an article that could not be split or embedded keeps its indexed version
                 kept.update((doc_id, previous[doc_id]) for doc_id in segment.failed if doc_id in previous)
+            # The loaded texts are in the spilled segments now, read from there when needed: let them go.
+            to_embed = arrived = incoming = segment = result = loaded = None
             for row in spill.rows():
                 (report.updated if row.article.doc_id in previous else report.added).append(row.article.doc_id)
                 kept[row.article.doc_id] = row
