@@ -5,8 +5,9 @@ at once (10.8 GB at 27k articles). Now the articles to embed are cut into
 shards of `SEGMENT_ARTICLES`; each shard becomes a `Segment` (the same
 arrays a whole build makes, for those articles only), is spilled to a
 scratch folder inside the index folder, and its memory is freed. The merge
-writes the final arrays into memory-mapped files, so memory stays near one
-shard's worth whatever the size of the collection.
+appends the final arrays to .npy files (assistant/index/npy_files.py) that the
+generation hard-links, so memory stays near one shard's worth whatever the
+size of the collection (bench/ray_scale.py --memory, docs/scaling.md).
 
 The same shards are built by Ray workers (assistant/index/ray_build.py): a shard
 embeds the same texts in the same batches wherever it runs, so a local and
