@@ -116,14 +116,7 @@ def instrument(tracker: PhaseMemory) -> None:
     _wrap(build, "merge_rows", tracker, "merge", "write")
     _wrap(store, "build_faiss", tracker, "faiss", "write")
     _wrap(bm25.BM25Index, "build", tracker, "bm25", "write")
-    try:
-        import assistant.index.bm25_build as bm25_build  # the streaming build, where it exists
-    except ImportError:
-        return
-    for name in ("build_postings", "write_bm25"):
-        _wrap(bm25_build, name, tracker, "bm25", "write")
-        if hasattr(store, name):
-            _wrap(store, name, tracker, "bm25", "write")
+    _wrap(store, "write_bm25", tracker, "bm25", "write")  # the block-by-block BM25 writer, where it exists
 
 
 class StandInEmbedder:
