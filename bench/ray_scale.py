@@ -3,6 +3,7 @@
     python bench/ray_scale.py --articles 96              # local, Ray 1 worker, Ray 2 workers on the same articles
     python bench/ray_scale.py --memory 250,1000          # peak RSS of a local build at these sizes
     python bench/ray_scale.py --memory 250 --code DIR    # the same with another checkout (e.g. the pre-segment build)
+    python bench/ray_scale.py --memory all --stand-in    # the full corpus, hashed stand-in vectors instead of the model
 
 Articles are the first N records of ../shared/datasets/realtimeqa/news_corpus.jsonl.gz
 (streamed, never copied). Every run is its own process (peak RSS is its own) and
@@ -38,11 +39,16 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def articles(count: int):
+def articles(count: int | None):
+    """The first `count` corpus articles; None: the whole corpus plus the gold articles (the speed table's "all")."""
     sys.path.insert(0, str(ROOT))
-    from bench.corpus import corpus_sample
+    from bench.corpus import corpus_sample, gold_articles
 
-    return corpus_sample(count)[0]
+    if count is not None:
+        return corpus_sample(count)[0]
+    gold = gold_articles()
+    known = {a.doc_id for a in gold}
+    return gold + [a for a in corpus_sample(None)[0] if a.doc_id not in known]
 
 
 def build(mode: str, count: int, workers: int, index_dir: Path) -> dict:
@@ -122,20 +128,42 @@ def in_subprocess(args: list[str], code: Path = ROOT) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def memory(count: int) -> dict:
-    """Peak RSS of a local build from scratch (update_index over loaded articles), in this process."""
-    from assistant.embed.embedding import default_embedder
+def memory(count: int | None, stand_in: bool = False) -> dict:
+    """Peak RSS of a local build from scratch (update_index over loaded articles), in this process, per phase
+    (bench/memory_phases.py). With `stand_in`, hashed vectors replace the model (its memory is then absent)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.memory_phases import PhaseMemory, StandInEmbedder, instrument, status
     from assistant.index.build import update_index
     from assistant.ingest.load import LoadResult
 
-    loaded = LoadResult(articles=articles(count))
-    with tempfile.TemporaryDirectory() as work:
-        started, cpu0 = time.perf_counter(), time.process_time()
-        _, report = update_index(Path(work) / "index", [], default_embedder(), loaded=loaded)
-        return {"articles": len(loaded.articles), "sentences": report.sentences_embedded, "chunks": report.chunks_embedded,
-                "wall_s": round(time.perf_counter() - started, 1), "cpu_s": round(time.process_time() - cpu0, 1),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                "load_average": os.getloadavg()[0]}
+    with PhaseMemory() as tracker:
+        instrument(tracker)
+        tracker.set("load")
+        baseline = status()
+        handed = [LoadResult(articles=articles(count))]
+        size = len(handed[0].articles)
+        tracker.set("model")
+        before_model = status()
+        if stand_in:
+            embedder = StandInEmbedder()
+        else:
+            from assistant.embed.embedding import default_embedder
+
+            embedder = default_embedder()
+            embedder.embed(["A sentence to load the model."])
+        model_mb = status()["RssAnon"] - before_model["RssAnon"]
+        tracker.set("segments")
+        with tempfile.TemporaryDirectory() as work:
+            started, cpu0 = time.perf_counter(), time.process_time()
+            # handed over, not kept here: the build may let the loaded texts go once spilled (as the CLI's does)
+            _, report = update_index(Path(work) / "index", [], embedder, loaded=handed.pop())
+            tracker.set("done")
+    return {"articles": size, "sentences": report.sentences_embedded, "chunks": report.chunks_embedded,
+            "embedder": "stand-in" if stand_in else getattr(embedder, "backend", "?"),
+            "wall_s": round(time.perf_counter() - started, 1), "cpu_s": round(time.process_time() - cpu0, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "python_start_rss_mb": round(baseline["VmRSS"], 1), "model_anon_mb": round(model_mb, 1),
+            "phases": tracker.report(), "load_average": os.getloadavg()[0]}
 
 
 def save(key: str, value) -> None:
@@ -148,26 +176,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=96)
     parser.add_argument("--shard", type=int, default=16, help="articles per shard (NEWSCITE_SEGMENT_ARTICLES)")
-    parser.add_argument("--memory", help="comma-separated sizes: peak RSS of a local build")
+    parser.add_argument("--memory", help="comma-separated sizes (or 'all': the full corpus): peak RSS of a local build")
+    parser.add_argument("--stand-in", action="store_true", help="--memory with hashed stand-in vectors instead of the model")
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose assistant/ builds (--memory)")
     parser.add_argument("--label", default="segments", help="name of the --memory results")
     parser.add_argument("--one", nargs=3, metavar=("MODE", "COUNT", "WORKERS"), help=argparse.SUPPRESS)
-    parser.add_argument("--one-memory", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-memory", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         with tempfile.TemporaryDirectory() as work:
             print(json.dumps(build(args.one[0], int(args.one[1]), int(args.one[2]), Path(work) / "index")))
         return
     if args.one_memory:
-        print(json.dumps(memory(args.one_memory)))
+        print(json.dumps(memory(None if args.one_memory == "all" else int(args.one_memory), args.stand_in)))
         return
     if args.memory:
         runs = []
-        for size in [int(s) for s in args.memory.split(",")]:
-            log(f"local build of {size} articles ({args.label}, code {args.code})")
-            runs.append(in_subprocess(["--one-memory", str(size)], args.code))
+        for size in args.memory.split(","):
+            log(f"local build of {size} articles ({args.label}, code {args.code}{', stand-in vectors' if args.stand_in else ''})")
+            runs.append(in_subprocess(["--one-memory", size] + (["--stand-in"] if args.stand_in else []), args.code))
             log(json.dumps(runs[-1]))
-        save(f"memory_{args.label}", runs)
+        key = f"memory_{args.label}" + ("_stand_in" if args.stand_in else "")
+        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        earlier = {str(r["articles"]): r for r in results.get(key, [])} if isinstance(results.get(key), list) else {}
+        earlier.update({str(r["articles"]): r for r in runs})  # a size re-measured replaces its earlier run
+        save(key, sorted(earlier.values(), key=lambda r: r["articles"]))
         return
     os.environ["NEWSCITE_SEGMENT_ARTICLES"] = str(args.shard)
     runs = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import mmap
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterable
 
@@ -68,12 +69,27 @@ class StoredArticle(Article):
         return article
 
 
+def text_of(article: Article) -> str:
+    """The article's text, without keeping it: a build reads every text once, and
+    a `StoredArticle` would otherwise hold them all in memory afterwards."""
+    state = article.__dict__
+    if "text" in state:
+        return state["text"]
+    texts = state.get("_texts")
+    return texts.text(state["_row"]) if texts is not None else article.text
+
+
+def metadata_of(article: Article) -> dict:
+    """Everything `to_dict` gives but the text (which `to_dict` would load and keep)."""
+    return {f.name: getattr(article, f.name) for f in fields(Article) if f.name != "text"}
+
+
 def save_articles(articles: Iterable[Article], folder: Path) -> None:
     offsets = [0]
     with open(folder / META_FILE, "w", encoding="utf-8") as meta, open(folder / TEXTS_FILE, "wb") as texts:
         for article in articles:
-            record = article.to_dict()
-            data = record.pop("text").encode("utf-8")
+            record = metadata_of(article)
+            data = text_of(article).encode("utf-8")
             texts.write(data)
             offsets.append(offsets[-1] + len(data))
             meta.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,6 +1,9 @@
 """BM25 keyword search over chunks (bm25s), plus the tokenizer the composer shares.
 
-bm25s builds and saves the index. Searching reads its saved posting lists
+A build writes the index block by block in bm25s's file format
+(assistant/index/bm25_build.py: the same postings, without bm25s's tokenised
+corpus in memory); bm25s builds an in-memory one (`BM25Index.build`, an index
+not yet saved). Searching reads the saved posting lists
 directly (numpy, memory-mapped) and tokenises questions exactly as bm25s
 does, so answering a question never imports bm25s and scipy (0.2-0.4 s of
 every `newscite ask`).

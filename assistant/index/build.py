@@ -90,6 +90,24 @@ def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
     return rows
 
 
+def give_back_freed_memory() -> None:
+    """Hand freed heap pages back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    The loaded texts (8 kB each, 220 MB for the RealTime QA corpus) are freed once spilled,
+    but glibc keeps freed pages inside its heap, where they still count in RSS for the
+    rest of the build."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def article_embedder(index_dir: str | Path, rebuild: bool = False) -> Embedder:
     """What embeds new articles for the index in `index_dir`: the backend its vectors came from, where
     this CPU runs it natively (one index, one kind of vector), else this CPU's own choice."""
@@ -196,6 +214,9 @@ def update_index(
                 report.sentences_embedded += segment.sentences_embedded
                 # an article that could not be split or embedded keeps its indexed version
                 kept.update((doc_id, previous[doc_id]) for doc_id in segment.failed if doc_id in previous)
+            # The loaded texts are in the spilled segments now, read from there when needed: let them go.
+            to_embed = arrived = incoming = segment = result = loaded = None
+            give_back_freed_memory()
             for row in spill.rows():
                 (report.updated if row.article.doc_id in previous else report.added).append(row.article.doc_id)
                 kept[row.article.doc_id] = row

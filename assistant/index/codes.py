@@ -56,8 +56,11 @@ class QuantizedVectors:
         return self.codes[rows].astype(np.float32) * self.scales[rows, None]
 
     def save(self, folder: Path) -> None:
-        np.save(folder / CODES_FILE, np.ascontiguousarray(self.codes, dtype=np.int8))
-        np.save(folder / SCALES_FILE, np.ascontiguousarray(self.scales, dtype=np.float32))
+        """Memory-mapped arrays that are whole .npy files already (a merged build) are hard-linked."""
+        from assistant.index.npy_files import save_array
+
+        save_array(folder / CODES_FILE, self.codes, np.int8)
+        save_array(folder / SCALES_FILE, self.scales, np.float32)
 
     @classmethod
     def load(cls, folder: Path) -> "QuantizedVectors | None":

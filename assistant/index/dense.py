@@ -19,6 +19,7 @@ import threading
 import numpy as np
 
 from assistant.index.depth import DEEP_SEARCH
+from assistant.index.npy_files import release
 
 EXACT_MAX = 32_768  # chunks; below this exact search takes under ~2 ms
 TARGET_RECALL = 0.985  # leave-one-out at build time; 0.97 gave 0.959 on the RealTime QA questions (bench/)
@@ -40,8 +41,16 @@ def _as_float32(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+SLICE_ROWS = 65_536  # vectors read at a time from a memory-mapped vectors.npy
+QUERY_BLOCK = 32  # queries scored together by the exact search: 32 x 65,536 scores, 8 MB
+
+
 def build_index(vectors: np.ndarray, dim: int, seed: int = 7):
-    """A FAISS inner-product index over `vectors` (rows normalised: scores are cosines)."""
+    """A FAISS inner-product index over `vectors` (rows normalised: scores are cosines).
+
+    `vectors` may be memory-mapped: it is read slice by slice and each slice's
+    pages are released once used, so the build holds the FAISS index and one
+    slice, never the whole float32 matrix."""
     import faiss
 
     n = len(vectors)
@@ -55,11 +64,24 @@ def build_index(vectors: np.ndarray, dim: int, seed: int = 7):
     index = faiss.index_factory(dim, f"IVF{cells},SQ8", faiss.METRIC_INNER_PRODUCT)
     rng = np.random.default_rng(seed)
     train_rows = np.sort(rng.choice(n, size=min(n, cells * TRAIN_PER_CELL), replace=False))
-    index.train(_as_float32(vectors[train_rows]))
-    for start in range(0, n, 65_536):  # add in slices: a memory-mapped vectors.npy is never copied whole
-        index.add(_as_float32(vectors[start : start + 65_536]))
+    index.train(gather_rows(vectors, train_rows))
+    for start in range(0, n, SLICE_ROWS):  # add in slices: a memory-mapped vectors.npy is never copied whole
+        index.add(_as_float32(vectors[start : start + SLICE_ROWS]))
+        release(vectors)
     tune_nprobe(index, vectors, rng)
     return index
+
+
+def gather_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """float32 copies of the sorted `rows` of `vectors`, read a slice at a time (pages released after each)."""
+    out = np.empty((len(rows), vectors.shape[1]), dtype=np.float32)
+    bounds = np.searchsorted(rows, np.arange(0, len(vectors) + SLICE_ROWS, SLICE_ROWS))
+    for i, start in enumerate(range(0, len(vectors), SLICE_ROWS)):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        if hi > lo:
+            out[lo:hi] = vectors[rows[lo:hi]]
+            release(vectors)
+    return out
 
 
 def recall_at_10(index, vectors: np.ndarray, queries: np.ndarray) -> float:
@@ -70,19 +92,26 @@ def recall_at_10(index, vectors: np.ndarray, queries: np.ndarray) -> float:
 
 
 def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
-    """Brute-force top k rows per query, scanning `vectors` in slices (it may be memory-mapped)."""
+    """Brute-force top k rows per query, best first, scanning `vectors` in slices (it may be memory-mapped)
+    and scoring QUERY_BLOCK queries at a time against each slice."""
     queries = _as_float32(queries)
     best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
     best_rows = np.zeros((len(queries), 0), dtype=np.int64)
-    for start in range(0, len(vectors), 65_536):
-        scores = queries @ _as_float32(vectors[start : start + 65_536]).T
-        rows = np.broadcast_to(np.arange(start, start + scores.shape[1]), scores.shape)
-        scores = np.hstack([best_scores, scores])
-        rows = np.hstack([best_rows, rows])
-        top = np.argsort(-scores, axis=1)[:, :k]
-        best_scores = np.take_along_axis(scores, top, axis=1)
-        best_rows = np.take_along_axis(rows, top, axis=1)
-    return best_rows
+    for start in range(0, len(vectors), SLICE_ROWS):
+        block = _as_float32(vectors[start : start + SLICE_ROWS])
+        release(vectors)
+        new_scores, new_rows = [], []
+        for q in range(0, len(queries), QUERY_BLOCK):
+            scores = np.hstack([best_scores[q : q + QUERY_BLOCK], queries[q : q + QUERY_BLOCK] @ block.T])
+            rows = np.hstack([best_rows[q : q + QUERY_BLOCK],
+                              np.broadcast_to(np.arange(start, start + len(block)), (len(scores), len(block)))])
+            keep = min(k, scores.shape[1])
+            top = np.argpartition(-scores, keep - 1, axis=1)[:, :keep] if keep < scores.shape[1] else np.argsort(-scores, axis=1)
+            new_scores.append(np.take_along_axis(scores, top, axis=1))
+            new_rows.append(np.take_along_axis(rows, top, axis=1))
+        best_scores, best_rows = np.vstack(new_scores), np.vstack(new_rows)
+    order = np.argsort(-best_scores, axis=1, kind="stable")
+    return np.take_along_axis(best_rows, order, axis=1)
 
 
 def tune_nprobe(index, vectors: np.ndarray, rng: np.random.Generator) -> int:
@@ -94,7 +123,7 @@ def tune_nprobe(index, vectors: np.ndarray, rng: np.random.Generator) -> int:
     import faiss
 
     rows = np.sort(rng.choice(len(vectors), size=min(TUNE_QUERIES, len(vectors)), replace=False))
-    queries = _as_float32(vectors[rows])
+    queries = gather_rows(vectors, rows)
     exact = [[r for r in found if r != own][:10] for found, own in zip(exact_top(vectors, queries, 11), rows)]
     ivf = faiss.extract_index_ivf(index)
     nprobe = MIN_NPROBE

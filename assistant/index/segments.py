@@ -5,8 +5,9 @@ at once (10.8 GB at 27k articles). Now the articles to embed are cut into
 shards of `SEGMENT_ARTICLES`; each shard becomes a `Segment` (the same
 arrays a whole build makes, for those articles only), is spilled to a
 scratch folder inside the index folder, and its memory is freed. The merge
-writes the final arrays into memory-mapped files, so memory stays near one
-shard's worth whatever the size of the collection.
+appends the final arrays to .npy files (assistant/index/npy_files.py) that the
+generation hard-links, so memory stays near one shard's worth whatever the
+size of the collection (bench/ray_scale.py --memory, docs/scaling.md).
 
 The same shards are built by Ray workers (assistant/index/ray_build.py): a shard
 embeds the same texts in the same batches wherever it runs, so a local and
@@ -24,10 +25,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
-from numpy.lib.format import open_memmap
 
 from assistant.index.articles import load_articles, save_articles
 from assistant.index.codes import QuantizedVectors
+from assistant.index.npy_files import NpyWriter, open_npy, release
 from assistant.index.pooling import pool_chunks, sentence_weights
 from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts, split_articles, without_unembeddable
 from assistant.index.store import GENERATION_MARKER, IndexData
@@ -35,6 +36,7 @@ from assistant.model import Article
 
 SEGMENT_ARTICLES = 256  # articles per shard: ~12k sentences, ~40 MB of working memory while embedding
 SCRATCH_PREFIX = ".segments-"
+RELEASE_EVERY = 512  # articles merged between releases of the mapped segment pages they were read from
 
 Shard = list[tuple[Article, str]]  # (article, fingerprint) pairs to embed
 ProgressCallback = Callable[[int, int], None]
@@ -222,42 +224,60 @@ class SegmentSpill:
 
 
 def merge_rows(rows: Sequence, folder: Path, settings, backend: str, dim: int):
-    """One `IndexData` of `rows` (in the order given), its arrays written to memory-mapped files in `folder`.
+    """One `IndexData` of `rows` (in the order given), its arrays written to .npy files in `folder` and mapped.
 
-    No array is ever held whole in memory, so merging a million articles
-    costs their metadata, not their vectors.
+    The rows are appended to the files by plain writes (page cache, not this
+    process's memory) and the mapped segment pages they were read from are
+    released every `RELEASE_EVERY` articles, so merging a million articles
+    costs their metadata, not their vectors. save_index hard-links these files
+    into the generation (assistant/index/npy_files.py).
     """
     n = sum(len(r.sentences) for r in rows)
     m = sum(len(r.chunks) for r in rows)
     complete = all(r.sentence_vectors is not None for r in rows)
     folder.mkdir(parents=True, exist_ok=True)
-    sentences = open_memmap(folder / "merged-sentences.npy", "w+", np.int64, (n, 3))
-    chunks = open_memmap(folder / "merged-chunks.npy", "w+", np.int64, (m, 3))
-    vectors = open_memmap(folder / "merged-vectors.npy", "w+", np.float32, (m, dim))
-    codes = open_memmap(folder / "merged-codes.npy", "w+", np.int8, (n if complete else 0, dim))
-    scales = open_memmap(folder / "merged-scales.npy", "w+", np.float32, (n if complete else 0,))
-    s, c = 0, 0
+    names = ("sentences", "chunks", "vectors", "codes", "scales")
+    paths = {name: folder / f"merged-{name}.npy" for name in names}
+    writers = {
+        "sentences": NpyWriter(paths["sentences"], np.int64, (n, 3)),
+        "chunks": NpyWriter(paths["chunks"], np.int64, (m, 3)),
+        "vectors": NpyWriter(paths["vectors"], np.float32, (m, dim)),
+        "codes": NpyWriter(paths["codes"], np.int8, (n if complete else 0, dim)),
+        "scales": NpyWriter(paths["scales"], np.float32, (n if complete else 0,)),
+    }
+    sources: list[np.ndarray] = []  # mapped arrays read since the last release
+    s = 0
     for doc, row in enumerate(rows):
         k, j = len(row.sentences), len(row.chunks)
-        sentences[s : s + k, 0] = doc
-        sentences[s : s + k, 1:] = row.sentences
-        chunks[c : c + j, 0] = doc
-        chunks[c : c + j, 1:] = np.asarray(row.chunks) + s
-        vectors[c : c + j] = row.vectors
+        sentences = np.empty((k, 3), dtype=np.int64)
+        sentences[:, 0], sentences[:, 1:] = doc, row.sentences
+        chunks = np.empty((j, 3), dtype=np.int64)
+        chunks[:, 0], chunks[:, 1:] = doc, np.asarray(row.chunks) + s
+        writers["sentences"].write(sentences)
+        writers["chunks"].write(chunks)
+        writers["vectors"].write(np.asarray(row.vectors, dtype=np.float32).reshape(j, dim))
+        read = [row.sentences, row.chunks, row.vectors]
         if complete:
-            codes[s : s + k] = row.sentence_vectors.codes
-            scales[s : s + k] = row.sentence_vectors.scales
-        s, c = s + k, c + j
-    for array in (sentences, chunks, vectors, codes, scales):
-        array.flush()
+            writers["codes"].write(np.asarray(row.sentence_vectors.codes).reshape(k, dim))
+            writers["scales"].write(row.sentence_vectors.scales)
+            read += [row.sentence_vectors.codes, row.sentence_vectors.scales]
+        sources += read
+        if doc % RELEASE_EVERY == RELEASE_EVERY - 1:
+            release(*sources)
+            sources.clear()
+        s += k
+    release(*sources)
+    for writer in writers.values():
+        writer.close()
+    arrays = {name: open_npy(paths[name]) for name in names}
     return IndexData(
         settings=settings,
         articles=[r.article for r in rows],
         fingerprints=[r.fingerprint for r in rows],
-        sentences=sentences,
-        chunks=chunks,
-        vectors=vectors,
+        sentences=arrays["sentences"],
+        chunks=arrays["chunks"],
+        vectors=arrays["vectors"],
         backend=backend,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        sentence_vectors=QuantizedVectors(codes, scales) if complete else None,
+        sentence_vectors=QuantizedVectors(arrays["codes"], arrays["scales"]) if complete else None,
     )

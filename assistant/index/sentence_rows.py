@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.embed.embedding import Embedder
 from assistant.embed.minilm import BATCH_SIZE
+from assistant.index.articles import text_of
 from assistant.index.codes import QuantizedVectors
 from assistant.ingest.load import Problem, article_problem, unexpected
 from assistant.model import Article
@@ -109,4 +110,5 @@ def without_unembeddable(segmented: list, embedder: Embedder) -> tuple[list, set
 
 
 def sentence_texts(article: Article, sentences: np.ndarray) -> list[str]:
-    return [article.text[start:end] for start, end in sentences]
+    text = text_of(article)  # an indexed article's text is read, not kept (assistant/index/articles.py)
+    return [text[start:end] for start, end in sentences]

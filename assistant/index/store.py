@@ -44,10 +44,12 @@ from typing import Callable, Iterator
 import numpy as np
 
 from assistant.embed.minilm import MODEL_DIM, MODEL_NAME
-from assistant.index.articles import load_articles, save_articles
+from assistant.index.articles import load_articles, save_articles, text_of
 from assistant.index.bm25 import BM25Index
+from assistant.index.bm25_build import write_bm25
 from assistant.index.codes import QuantizedVectors
 from assistant.index.dense import DenseSearcher, build_index, describe
+from assistant.index.npy_files import release, save_array
 from assistant.model import Article
 
 SCHEMA_VERSION = 1
@@ -151,6 +153,15 @@ class IndexData:
     def chunk_texts(self) -> list[str]:
         return [self.chunk_text(row) for row in range(len(self.chunks))]
 
+    def each_chunk_text(self) -> Iterator[str]:
+        """Every chunk's text in row order, each article's text read once and not kept (for a build)."""
+        doc, text = -1, ""
+        for row in range(len(self.chunks)):
+            chunk_doc, first, last = (int(v) for v in self.chunks[row])
+            if chunk_doc != doc:
+                doc, text = chunk_doc, text_of(self.articles[chunk_doc])
+            yield text[self.sentences[first, 1] : self.sentences[last, 2]]
+
     def sentence_text(self, row: int) -> str:
         doc, start, end = self.sentences[row]
         return self.articles[doc].text[start:end]
@@ -167,7 +178,8 @@ class IndexData:
 
 
 def build_faiss(vectors: np.ndarray):
-    """Inner-product search (vectors are normalised, so this is cosine): exact when small, IVF-SQ8 when large."""
+    """Inner-product search (vectors are normalised, so this is cosine): exact when small, IVF-SQ8 when large.
+    `vectors` may be memory-mapped: it is read in slices."""
     return build_index(vectors, vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else MODEL_DIM)
 
 
@@ -287,15 +299,18 @@ def save_index(data: IndexData, index_dir: str | Path) -> Path:
     try:
         (staging / GENERATION_MARKER).write_text(name + "\n")
         save_articles(data.articles, staging)
-        np.save(staging / "sentences.npy", data.sentences)
-        np.save(staging / "chunks.npy", data.chunks)
-        np.save(staging / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))
+        # arrays merged into files (assistant/index/segments.py) are hard-linked, not copied
+        save_array(staging / "sentences.npy", data.sentences)
+        save_array(staging / "chunks.npy", data.chunks)
+        save_array(staging / "vectors.npy", data.vectors, np.float32)
         if data.sentence_vectors is not None:
             data.sentence_vectors.save(staging)
-        dense = build_faiss(np.asarray(data.vectors))
+        dense = build_faiss(data.vectors)
         faiss.write_index(dense, str(staging / "faiss.index"))
         data.extra["faiss"] = describe(dense)
-        data.bm25.save(staging / "bm25")
+        del dense  # the FAISS index (SQ8 codes: 392 B a chunk) is on disk: free it before BM25
+        release(data.vectors)
+        write_bm25(data.each_chunk_text(), staging / "bm25")
         (staging / "manifest.json").write_text(json.dumps(data.manifest(), indent=1, ensure_ascii=False))
         _fsync_tree(staging)
         os.replace(staging, index_dir / name)

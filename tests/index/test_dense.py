@@ -73,3 +73,19 @@ def test_dense_search_with_outlet_masks_matches_brute_force(monkeypatch):
             assert mask is None or all(mask[found])
             recalls.append(len(set(found) & set(truth)) / len(truth) if truth else float(found == []))
         assert np.mean(recalls) >= 0.95, (None if mask is None else mask.mean(), np.mean(recalls))
+
+
+def test_an_ivf_built_from_a_memory_mapped_file_in_slices_equals_one_built_in_memory(tmp_path, monkeypatch):
+    """The build reads vectors.npy slice by slice (training sample, adding, nprobe tuning) and releases
+    the pages: the index is the same as one built from the array in memory."""
+    import faiss
+
+    monkeypatch.setattr(dense, "EXACT_MAX", 4_000)
+    vectors = clustered(9_000)
+    np.save(tmp_path / "vectors.npy", vectors)
+    in_memory = dense.build_index(vectors, 384)
+    monkeypatch.setattr(dense, "SLICE_ROWS", 1_000)
+    monkeypatch.setattr(dense, "QUERY_BLOCK", 7)
+    mapped = dense.build_index(np.load(tmp_path / "vectors.npy", mmap_mode="r"), 384)
+    assert dense.describe(mapped) == dense.describe(in_memory)
+    assert np.array_equal(faiss.serialize_index(mapped), faiss.serialize_index(in_memory))
