@@ -1,6 +1,6 @@
 """Train the reader (assistant/answer/reader.py) from the packaged all-MiniLM-L6-v2, export it to ONNX int8.
 
-    python bench/train_reader.py [--layers 3] [--news 120] [--out assistant/models/reader]
+    python bench/train_cross_encoder.py [--layers 3] [--news 120] [--out assistant/models/cross_encoder]
 
 One command, reproducible: fixed seeds, a fixed number of steps (one pass
 over the pairs), data splits as in bench/reader_data.py, recorded in the
@@ -258,7 +258,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-minutes", type=float, default=45, help="safety stop on a busy machine (recorded); 0 = none")
     parser.add_argument("--log-every", type=int, default=25)
-    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "models" / "reader")
+    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "models" / "cross_encoder")
     parser.add_argument("--work", type=Path, default=Path("/tmp/newscite-reader"))
     parser.add_argument("--no-eval", action="store_true")
     args = parser.parse_args()

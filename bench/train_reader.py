@@ -34,6 +34,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from assistant.answer.reading import COMPOSER_FEATURES, MANIFEST_FILE, MAX_RANK, READER_DIR, WEIGHTS_FILE, CandidateScores, mlp, token_features  # noqa: E402
+from assistant.answer.reading import COMPOSER_FEATURES, MANIFEST_FILE, MAX_RANK, READER_DIR, TEXT_FEATURES, WEIGHTS_FILE, CandidateScores, mlp, text_features, token_features  # noqa: E402
 from assistant.embed.token_states import LAYERS, TokenStates  # noqa: E402
 from assistant.eval.datasets import load_squad  # noqa: E402
 from assistant.eval.runner import default_index_dir  # noqa: E402
@@ -170,7 +171,7 @@ def build_head():
             super().__init__()
             self.proj = torch.nn.Linear(384, PROJ_DIM)
             self.tok = torch.nn.Linear(384, 1)
-            self.w1 = torch.nn.Linear(TOKEN_FEATURES + len(COMPOSER_FEATURES), HIDDEN)
+            self.w1 = torch.nn.Linear(len(mean), HIDDEN)
             self.w2 = torch.nn.Linear(HIDDEN, 1)
             self.register_buffer("mean", torch.from_numpy(mean))
             self.register_buffer("std", torch.from_numpy(std))
@@ -212,19 +213,19 @@ def build_head():
     return Head
 
 
-def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float):
+def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weight_decay: float):
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     q_index = [bank(q) for q, _, _, _ in rows]
     s_index = [bank(s) for _, s, _, _ in rows]
-    composer = np.stack([c.vector() for _, _, c, _ in rows])
+    composer = np.stack([np.concatenate([c.vector(), text_features(q, s)]) for q, s, c, _ in rows])
     labels = torch.tensor([y for *_, y in rows], dtype=torch.float32)
     mean = np.concatenate([np.zeros(TOKEN_FEATURES), composer.mean(0)]).astype(np.float32)
     std = np.concatenate([np.full(TOKEN_FEATURES, 0.3), composer.std(0) + 1e-3]).astype(np.float32)
     head = build_head()(mean, std)
-    optimiser = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=1e-3)
+    optimiser = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=weight_decay)
     generator = np.random.default_rng(seed)
     positives = float(labels.mean())
     pos_weight = torch.tensor((1 - positives) / max(positives, 1e-3))
@@ -266,7 +267,7 @@ def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float):
 def answerability(weights, bank: Bank, query: str, sentence: str, scores: CandidateScores) -> float:
     qs, qids = bank.items[bank(query)]
     ss, sids = bank.items[bank(sentence)]
-    return mlp(weights, np.concatenate([token_features(weights, qs, qids, ss, sids), scores.vector()]))
+    return mlp(weights, np.concatenate([token_features(weights, qs, qids, ss, sids), scores.vector(), text_features(query, sentence)]))
 
 
 def simulate(split: Split, weights, bank: Bank) -> list[dict]:
@@ -279,7 +280,7 @@ def simulate(split: Split, weights, bank: Bank) -> list[dict]:
             continue
         query, text, scores = picked
         out.append({"answerable": q.answerable, "answered": True, "right": q.answerable and holds_answer(text, q.answers),
-                    "p": answerability(weights, bank, query, text, scores)})
+                    "p": float(answerability(weights, bank, query, text, scores))})
     return out
 
 
@@ -293,7 +294,7 @@ def figures(sim: list[dict], threshold: float | None) -> dict:
         "answerable_declined": round(declined(ans), 4),
         "impossible_declined": round(declined(imp), 4),
         "picked_sentence_right": round(sum(r["right"] and not vetoed(r) for r in ans) / max(1, len(ans)), 4),
-        "right_answers_vetoed": sum(r["right"] and vetoed(r) for r in ans),
+        "right_answers_vetoed": int(sum(bool(r["right"] and vetoed(r)) for r in ans)),
     }
 
 
@@ -311,10 +312,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=READER_DIR)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--epochs", type=int, default=25)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--weight-decay", type=float, default=1e-2)
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--look-alikes", type=int, default=500)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "newscite-reading", help="per-question figures (simulation.json)")
+    parser.add_argument("--weights", type=Path, help="calibrate and evaluate these trained weights (.npz) instead of training")
     parser.add_argument("--budget", type=float, default=0.0025, help="answerable questions the veto may decline (share)")
     args = parser.parse_args()
     started, cpu = time.time(), time.process_time()
@@ -325,23 +329,29 @@ def main() -> None:
     extra = look_alikes(training, random.Random(args.seed), args.look_alikes)
     rows = training_rows(training, extra)
     print(f"{len(rows)} training pairs ({sum(r[3] for r in rows)} positive), {len(extra)} look-alikes", file=sys.stderr)
-    head = train(rows, bank, args.seed, args.epochs, args.batch, args.lr)
-    weights = head.numpy_weights()
+    if args.weights:
+        with np.load(args.weights) as stored:
+            weights = {name: stored[name] for name in stored.files}
+    else:
+        weights = train(rows, bank, args.seed, args.epochs, args.batch, args.lr, args.weight_decay).numpy_weights()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    np.savez(args.out / WEIGHTS_FILE, **weights)
     calibration = simulate(Split(*SPLITS["calibration"]), weights, bank)
     threshold = calibrate(calibration, args.budget)
     evaluation = simulate(Split(*SPLITS["evaluation"]), weights, bank)
-    args.out.mkdir(parents=True, exist_ok=True)
-    np.savez(args.out / WEIGHTS_FILE, **weights)
+    (args.work / "simulation.json").write_text(json.dumps({"calibration": calibration, "evaluation": evaluation}))
     manifest = {
         "what": "reading head: answerability of the composer's picked sentence, used as a veto (assistant/answer/reading.py)",
         "threshold": round(threshold, 6),
         "parameters": int(sum(v.size for v in weights.values())),
         "token_states": f"all-MiniLM-L6-v2 layer {LAYERS} of 6, onnxruntime int8 (assistant/embed/token_states.py)",
         "features": {"token": ["weighted max-sim", "mean max-sim", "min max-sim", "weighted exact match", "mean exact match",
-                               "weighted max-sim of tokens not matched exactly"], "composer": list(COMPOSER_FEATURES)},
+                               "weighted max-sim of tokens not matched exactly"], "composer": list(COMPOSER_FEATURES),
+                     "text": list(TEXT_FEATURES)},
         "training": {"squad_titles": list(SPLITS["training"]), "candidates_per_question": TOP, "look_alikes": len(extra),
                      "pairs": len(rows), "positives": int(sum(r[3] for r in rows)), "seed": args.seed, "epochs": args.epochs,
-                     "batch": args.batch, "lr": args.lr, "projection": PROJ_DIM, "hidden": HIDDEN},
+                     "batch": args.batch, "lr": args.lr, "weight_decay": args.weight_decay, "projection": PROJ_DIM, "hidden": HIDDEN},
         "calibration": {"squad_titles": list(SPLITS["calibration"]), "budget_answerable_declined": args.budget,
                         "without_veto": figures(calibration, None), "with_veto": figures(calibration, threshold)},
         "evaluation": {"squad_titles": list(SPLITS["evaluation"]), "without_veto": figures(evaluation, None),

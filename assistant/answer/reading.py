@@ -21,6 +21,7 @@ composer answers as before (`shipped_head()` warns once and returns None).
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,16 @@ WEIGHTS_FILE = "reading_head.npz"
 MANIFEST_FILE = "manifest.json"
 MAX_RANK = 8  # the head was trained on the composer's top 8 candidates
 COMPOSER_FEATURES = ("score", "cosine", "overlap", "rank", "gap")
+TEXT_FEATURES = (
+    "asks for a number, the sentence has a new one", "asks for a number, the sentence has none new",
+    "asks for a name or place, the sentence has a new one", "asks for a name or place, the sentence has none new",
+    "new names in the sentence (/5)", "negation in one of the two only", "sentence words (/50)",
+)
+ASKS_NUMBER = re.compile(r"\b(how (many|much|long|old|far|large|big|often|tall|high)|what (year|percentage|percent|age|decade|century)|when)\b", re.I)
+ASKS_NAME = re.compile(r"\b(who|whom|whose|where|which)\b", re.I)
+NUMBER = re.compile(r"\d[\d,.]*")
+NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]+")
+NEGATION = re.compile(r"\b(not|never|no|n't|without|nor)\b|n't\b", re.I)
 
 
 class ReadingUnavailable(RuntimeError):
@@ -78,6 +89,22 @@ def token_features(
     )
 
 
+def text_features(question: str, sentence: str) -> np.ndarray:
+    """Answer type and surface cues (TEXT_FEATURES): does the sentence bring what the question asks for?"""
+    q_words = set(re.findall(r"[\w-]+", question.lower()))
+    new_numbers = [n for n in NUMBER.findall(sentence) if n.strip(",.").lower() not in q_words]
+    new_names = {n for n in NAME.findall(sentence) if n.lower() not in q_words}
+    number, name = bool(ASKS_NUMBER.search(question)), bool(ASKS_NAME.search(question))
+    return np.array(
+        [
+            number and bool(new_numbers), number and not new_numbers, name and bool(new_names), name and not new_names,
+            min(len(new_names), 5) / 5, bool(NEGATION.search(question)) != bool(NEGATION.search(sentence)),
+            min(len(sentence.split()), 100) / 50,
+        ],
+        dtype=np.float32,
+    )
+
+
 def mlp(weights: dict[str, np.ndarray], features: np.ndarray) -> float:
     x = (features - weights["mean"]) / weights["std"]
     h = np.maximum(0.0, x @ weights["w1"] + weights["b1"])
@@ -98,6 +125,7 @@ class ReadingHead:
                 self.weights = {name: stored[name].astype(np.float32) for name in stored.files}
             self.manifest: dict[str, Any] = json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
             self.threshold = float(self.manifest["threshold"])
+            self.text = "text" in self.manifest.get("features", {})  # heads trained with TEXT_FEATURES read them too
         except (OSError, ValueError, KeyError) as error:
             raise ReadingUnavailable(f"{self.folder}: unreadable reading head ({error})") from None
         self.states = states or TokenStates()
@@ -105,8 +133,10 @@ class ReadingHead:
     def answerability(self, question: str, sentence: str, scores: CandidateScores) -> float:
         q_states, q_ids = self.states.states(question)
         s_states, s_ids = self.states.states(sentence)
-        features = np.concatenate([token_features(self.weights, q_states, q_ids, s_states, s_ids), scores.vector()])
-        return mlp(self.weights, features)
+        parts = [token_features(self.weights, q_states, q_ids, s_states, s_ids), scores.vector()]
+        if self.text:
+            parts.append(text_features(question, sentence))
+        return mlp(self.weights, np.concatenate(parts))
 
     def answers(self, question: str, sentence: str, scores: CandidateScores) -> bool:
         return self.answerability(question, sentence, scores) >= self.threshold
@@ -116,7 +146,7 @@ class ReadingHead:
 def shipped_head() -> ReadingHead | None:
     """The head in assistant/models/reader, or None (with one warning) when it is missing."""
     try:
-        return ReadingHead()
+        return ReadingHead(READER_DIR)
     except ReadingUnavailable as error:
         warnings.warn(f"reading head unavailable, answers are not vetoed: {error}", stacklevel=2)
         return None
