@@ -213,14 +213,14 @@ def build_head():
     return Head
 
 
-def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weight_decay: float):
+def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weight_decay: float, text: bool):
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     q_index = [bank(q) for q, _, _, _ in rows]
     s_index = [bank(s) for _, s, _, _ in rows]
-    composer = np.stack([np.concatenate([c.vector(), text_features(q, s)]) for q, s, c, _ in rows])
+    composer = np.stack([np.concatenate([c.vector(), text_features(q, s)] if text else [c.vector()]) for q, s, c, _ in rows])
     labels = torch.tensor([y for *_, y in rows], dtype=torch.float32)
     mean = np.concatenate([np.zeros(TOKEN_FEATURES), composer.mean(0)]).astype(np.float32)
     std = np.concatenate([np.full(TOKEN_FEATURES, 0.3), composer.std(0) + 1e-3]).astype(np.float32)
@@ -265,9 +265,13 @@ def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weigh
 
 
 def answerability(weights, bank: Bank, query: str, sentence: str, scores: CandidateScores) -> float:
+    """As ReadingHead.answerability, from the bank's states (the text cues when the weights were trained with them)."""
     qs, qids = bank.items[bank(query)]
     ss, sids = bank.items[bank(sentence)]
-    return mlp(weights, np.concatenate([token_features(weights, qs, qids, ss, sids), scores.vector(), text_features(query, sentence)]))
+    parts = [token_features(weights, qs, qids, ss, sids), scores.vector()]
+    if weights["w1"].shape[0] > TOKEN_FEATURES + len(COMPOSER_FEATURES):
+        parts.append(text_features(query, sentence))
+    return mlp(weights, np.concatenate(parts))
 
 
 def simulate(split: Split, weights, bank: Bank) -> list[dict]:
@@ -312,8 +316,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=READER_DIR)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--weight-decay", type=float, default=1e-2)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--weight-decay", type=float, default=1e-3)
+    parser.add_argument("--no-text", action="store_true", help="leave out the answer-type and surface cues (TEXT_FEATURES)")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--look-alikes", type=int, default=500)
@@ -333,7 +338,7 @@ def main() -> None:
         with np.load(args.weights) as stored:
             weights = {name: stored[name] for name in stored.files}
     else:
-        weights = train(rows, bank, args.seed, args.epochs, args.batch, args.lr, args.weight_decay).numpy_weights()
+        weights = train(rows, bank, args.seed, args.epochs, args.batch, args.lr, args.weight_decay, not args.no_text).numpy_weights()
     args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
     np.savez(args.out / WEIGHTS_FILE, **weights)
@@ -346,9 +351,8 @@ def main() -> None:
         "threshold": round(threshold, 6),
         "parameters": int(sum(v.size for v in weights.values())),
         "token_states": f"all-MiniLM-L6-v2 layer {LAYERS} of 6, onnxruntime int8 (assistant/embed/token_states.py)",
-        "features": {"token": ["weighted max-sim", "mean max-sim", "min max-sim", "weighted exact match", "mean exact match",
-                               "weighted max-sim of tokens not matched exactly"], "composer": list(COMPOSER_FEATURES),
-                     "text": list(TEXT_FEATURES)},
+        "features": {**({} if weights["w1"].shape[0] == TOKEN_FEATURES + len(COMPOSER_FEATURES) else {"text": list(TEXT_FEATURES)}), "token": ["weighted max-sim", "mean max-sim", "min max-sim", "weighted exact match", "mean exact match",
+                               "weighted max-sim of tokens not matched exactly"], "composer": list(COMPOSER_FEATURES)},
         "training": {"squad_titles": list(SPLITS["training"]), "candidates_per_question": TOP, "look_alikes": len(extra),
                      "pairs": len(rows), "positives": int(sum(r[3] for r in rows)), "seed": args.seed, "epochs": args.epochs,
                      "batch": args.batch, "lr": args.lr, "weight_decay": args.weight_decay, "projection": PROJ_DIM, "hidden": HIDDEN},
