@@ -73,8 +73,9 @@ def token_features(
     """Late-interaction and exact-match features, pooled over the question's tokens (see bench/train_reader.py, `Head`)."""
     if len(q_ids) == 0 or len(s_ids) == 0:
         return np.zeros(6, dtype=np.float32)
-    q = q_states @ weights["proj_w"] + weights["proj_b"]
-    s = s_states @ weights["proj_w"] + weights["proj_b"]
+    # einsum, not @: for matrices this small OpenBLAS wakes its thread pool and costs 16 ms of CPU on a busy machine (einsum 0.4 ms)
+    q = np.einsum("ij,jk->ik", q_states, weights["proj_w"]) + weights["proj_b"]
+    s = np.einsum("ij,jk->ik", s_states, weights["proj_w"]) + weights["proj_b"]
     q /= np.linalg.norm(q, axis=1, keepdims=True) + 1e-6
     s /= np.linalg.norm(s, axis=1, keepdims=True) + 1e-6
     best = (q @ s.T).max(axis=1)
