@@ -28,6 +28,8 @@ ANSWERED = [
     "Who is the spokesman for Division 13 of the Free Syrian Army?",
     "How many people have been killed in Syria?",
     "What did Lavrov offer the Free Syrian Army?",
+    "Who will Hassan Haj Ali not talk to?",  # SQuAD's negated questions are mostly unanswerable; a news one is answered
+    "What have the Russians not been targeting, according to Issam al-Reis?",
 ]
 
 
