@@ -1,6 +1,6 @@
 """Train the reading head (assistant/answer/reading.py), calibrate its veto threshold, write it with a manifest.
 
-    python bench/train_reader.py [--out assistant/models/reader]      # ~3 min on 2 shared cores
+    python bench/train_reader.py [--out assistant/models/reader]      # 10-20 min on 2 shared cores
 
 One command, reproducible (fixed seed, fixed epochs). Uses the cached SQuAD
 evaluation indexes (~/.cache/newscite/eval-index/bench-squad-*; built on
@@ -316,9 +316,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=READER_DIR)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--weight-decay", type=float, default=1e-3)
-    parser.add_argument("--no-text", action="store_true", help="leave out the answer-type and surface cues (TEXT_FEATURES)")
+    parser.add_argument("--text", action="store_true", help="add the answer-type and surface cues (TEXT_FEATURES; tried, worse: docs/reader.md)")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--look-alikes", type=int, default=500)
@@ -338,7 +338,7 @@ def main() -> None:
         with np.load(args.weights) as stored:
             weights = {name: stored[name] for name in stored.files}
     else:
-        weights = train(rows, bank, args.seed, args.epochs, args.batch, args.lr, args.weight_decay, not args.no_text).numpy_weights()
+        weights = train(rows, bank, args.seed, args.epochs, args.batch, args.lr, args.weight_decay, args.text).numpy_weights()
     args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
     np.savez(args.out / WEIGHTS_FILE, **weights)
