@@ -348,7 +348,7 @@ def main() -> None:
     (args.work / "simulation.json").write_text(json.dumps({"calibration": calibration, "evaluation": evaluation}))
     manifest = {
         "what": "reading head: answerability of the composer's picked sentence, used as a veto (assistant/answer/reading.py)",
-        "threshold": round(threshold, 6),
+        "threshold": threshold,  # unrounded: a longer-trained head put it at 4e-7
         "parameters": int(sum(v.size for v in weights.values())),
         "token_states": f"all-MiniLM-L6-v2 layer {LAYERS} of 6, onnxruntime int8 (assistant/embed/token_states.py)",
         "features": {**({} if weights["w1"].shape[0] == TOKEN_FEATURES + len(COMPOSER_FEATURES) else {"text": list(TEXT_FEATURES)}), "token": ["weighted max-sim", "mean max-sim", "min max-sim", "weighted exact match", "mean exact match",
@@ -363,6 +363,11 @@ def main() -> None:
         "trained_with": {"commit": git_commit(), "python": platform.python_version(), "machine": f"{platform.machine()}",
                          "seconds": round(time.time() - started, 1), "cpu_seconds": round(time.process_time() - cpu, 1)},
     }
+    if args.weights:  # calibrated only: say so, and keep how the weights were trained when the manifest beside them says
+        previous = args.weights.with_name(MANIFEST_FILE)
+        trained = json.loads(previous.read_text(encoding="utf-8")).get("trained_with") if previous.is_file() else None
+        manifest["calibrated_with"] = {**manifest["trained_with"], "weights": str(args.weights)}
+        manifest["trained_with"] = trained or {"weights": str(args.weights), "note": "trained elsewhere"}
     (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: manifest[k] for k in ("threshold", "parameters", "calibration", "evaluation")}, indent=1))
 
