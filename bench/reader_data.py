@@ -1,4 +1,4 @@
-"""Training and held-out pairs for the reader (see bench/train_reader.py).
+"""Training and held-out pairs for the reader (see bench/train_cross_encoder.py).
 
 Every pair is (query, Candidate) with labels; a query is a question (trains
 `answer` and the span) or a claim (trains support / neutral / contradict).

@@ -1,6 +1,6 @@
 """Held-out figures of the shipped reader (the ONNX int8 file users get), written into its manifest.
 
-    python bench/reader_eval.py [--folder assistant/models/reader] [--quick] [--no-write]
+    python bench/reader_eval.py [--folder assistant/models/cross_encoder] [--quick] [--no-write]
 
 Nothing here was trained on (see bench/reader_data.py for the splits):
 

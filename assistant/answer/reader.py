@@ -10,8 +10,8 @@ candidate sentence and its neighbours and says:
 - `support` / `contradict`: probability that the sentence (in context)
   supports or contradicts a claim (the third case is "neither").
 
-It is a few layers of all-MiniLM-L6-v2 fine-tuned by `bench/train_reader.py`
-and shipped as ONNX int8 in `assistant/models/reader/` with a manifest of
+It is a few layers of all-MiniLM-L6-v2 fine-tuned by `bench/train_cross_encoder.py`
+and written as ONNX int8 to `assistant/models/cross_encoder/` with a manifest of
 how it was trained. Only onnxruntime and tokenizers run at query time, on
 one thread with spinning off. When the file is missing `load_reader()`
 returns None (and `Reader(...)` raises `ReaderUnavailable`) so callers keep
@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-READER_DIR = Path(__file__).resolve().parents[1] / "models" / "reader"  # assistant/models/reader
+READER_DIR = Path(__file__).resolve().parents[1] / "models" / "cross_encoder"  # assistant/models/cross_encoder (not shipped)
 MODEL_FILE = "reader.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MANIFEST_FILE = "manifest.json"
@@ -194,7 +194,7 @@ class Reader:
         self.model_file = self.folder / MODEL_FILE
         for needed in (self.model_file, self.folder / TOKENIZER_FILE):
             if not needed.is_file():
-                raise ReaderUnavailable(f"{needed}: no such file (train one with `python bench/train_reader.py`)")
+                raise ReaderUnavailable(f"{needed}: no such file (train one with `python bench/train_cross_encoder.py`)")
         self.threads = threads
 
     @cached_property
