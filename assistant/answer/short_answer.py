@@ -69,6 +69,8 @@ UNITS = {  # what "how long / far / tall / old" is measured in, as stems
     "high": ("metre", "meter", "feet", "foot", "ft", "inch", "storey", "stor"),
     "old": ("year",),
 }
+PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b", re.IGNORECASE)
+NEAR = 60  # characters either side of a figure that count as around it
 HOW_MEASURED = re.compile(r"\bhow (long|far|tall|high|old)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(\w+)", re.IGNORECASE)
 
@@ -111,13 +113,15 @@ def short_answer_span(question: str, quote: str) -> Span | None:
     counted = _counted_noun(question)
     if counted:  # "how many people": only a figure of people answers; "One leading rebel" does not
         followed = [span for span in found if _followed_by(quote, span, counted)]
-        return _with_noun(quote, followed[0], counted) if followed else None
+        return _with_noun(quote, _nearest_to_question(question, quote, followed, counted), counted) if followed else None
     units = _units_asked(question)
     measured = [span for span in found if any(_followed_by(quote, span, unit) for unit in units)]
     if measured:  # "how long": "10 years" before a bare "28"; "how far": "3 miles" before "209"
         span = _nearest_to_question(question, quote, measured)
         unit = next(unit for unit in units if _followed_by(quote, span, unit))
         return _with_noun(quote, span, unit)
+    if not PERCENT.search(asking_part(question)):  # "how many were hurt": a count, not "3.5 per cent of them"
+        found = [span for span in found if not PERCENT.search(quote[span.start : span.end])] or found
     figures = [span for span in found if any(c.isdigit() for c in quote[span.start : span.end])]
     return _nearest_to_question(question, quote, figures or found)
 
@@ -177,14 +181,18 @@ def _with_noun(quote: str, span: Span, noun: str) -> Span:
     return Span(span.start, match.end()) if match else span
 
 
-def _nearest_to_question(question: str, quote: str, spans: list[Span]) -> Span:
-    """The span closest to the question's own words where they occur in the quote (the first on a tie)."""
-    wanted = set(terms(asking_part(question)))
-    places = [m.start() for m in re.finditer(r"\w+", quote) if set(terms(m.group())) & wanted]
+def _nearest_to_question(question: str, quote: str, spans: list[Span], counted: str | None = None) -> Span:
+    """The span with most of the question's own words around it ("350,000 Syrians have claimed asylum"
+    for "How many Syrians have claimed asylum?", not "250,000 Syrians were killed" earlier in the
+    quote), then the closest to one of them, then the first. The counted noun itself does not count."""
+    wanted = {t for t in terms(asking_part(question)) if not (counted and t.startswith(counted[:4]))}
+    places = [(m.start(), m.end()) for m in re.finditer(r"\w+", quote) if set(terms(m.group())) & wanted]
     if not places:
         return spans[0]
 
-    def distance(span: Span) -> int:
-        return min(min(abs(p - span.start), abs(p - span.end)) for p in places)
+    def rank(span: Span) -> tuple[int, int]:
+        near = sum(1 for start, end in places if span.start - NEAR <= start and end <= span.end + NEAR)
+        closest = min(min(abs(start - span.end), abs(end - span.start)) for start, end in places)
+        return -near, closest
 
-    return min(spans, key=distance)
+    return min(spans, key=rank)

@@ -66,3 +66,12 @@ def test_questions_not_about_a_figure_or_date_get_none(bot):
     answer = bot.ask("Where did the FSA propose to meet Russia?")
     assert not answer.abstained and answer.short_answer is None
     assert not answer.text.startswith("Cairo")
+
+
+def test_of_two_counts_of_the_same_noun_the_one_among_the_questions_words_wins():
+    quote = (
+        "Since the beginning of the war, more than 250,000 Syrians were killed, whilst half of the population "
+        "are displaced, and in Europe alone more than 350,000 Syrians have claimed asylum."
+    )
+    assert short("How many Syrians have claimed asylum in Europe?", quote) == "more than 350,000 Syrians"
+    assert short("How many Syrians were killed in the war?", quote) == "more than 250,000 Syrians"
