@@ -27,6 +27,7 @@ from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.constraints import asking_part
 from assistant.answer.support import numbers_in
 from assistant.model import Answer, ShortAnswer
+from assistant.outlets.conflicts.dates import WEEKDAYS
 from assistant.text import terms
 
 HEDGE = r"(?:(?:about|around|nearly|almost|some|over|under|roughly|approximately|an estimated|up to|as many as|more than|less than|fewer than|at least|at most)\s+)?"
@@ -44,7 +45,7 @@ MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 )
-WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+WEEKDAY = f"(?:{'|'.join(WEEKDAYS)})"  # matched ignoring case, like the conflict checks' date reader
 DATE = re.compile(
     "|".join(
         (
@@ -145,9 +146,10 @@ def _dates(quote: str, wanted: AnswerType) -> list[Span]:
     spans = []
     for match in DATE.finditer(quote):
         text = match.group()
-        if numbers_in(text) and numbers_in(text) <= wanted.asked_numbers:
-            continue
-        if not numbers_in(text) and set(re.findall(r"[a-z]+", text.lower())) <= wanted.asked_words:
+        digits = numbers_in(text)
+        if digits and digits <= wanted.asked_numbers:
+            continue  # the question's own date, restated
+        if not digits and set(re.findall(r"[a-z]+", text.lower())) <= wanted.asked_words:
             continue
         spans.append(Span(match.start(), match.end()))
     return spans

@@ -18,7 +18,6 @@ import threading
 import warnings
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -119,6 +118,3 @@ class TokenStates:
             out = self.session.run(None, feed)[0][0]
         keep = [i for i, t in enumerate(encoding.ids) if t not in SPECIAL_IDS]
         return out[keep].astype(np.float32, copy=False), [encoding.ids[i] for i in keep]
-
-    def many(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[int]]]:
-        return [self.states(text) for text in texts]

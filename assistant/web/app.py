@@ -156,9 +156,8 @@ class WebApp:
         span = quote_span(getattr(event, "start", None), getattr(event, "end", None), len(article.text))
         if span is None:
             return render_source(article, view=next(_views))
+        # a short answer outside the quote is not marked (render.quote_marks)
         answer = quote_span(getattr(event, "answer_start", None), getattr(event, "answer_end", None), len(article.text))
-        if answer is not None and not span[0] <= answer[0] < answer[1] <= span[1]:
-            answer = None  # a short answer is always inside its quote
         return render_source(article, span[0], span[1], next(_views), answer)
 
     # --- the collection -----------------------------------------------------------
