@@ -10,6 +10,7 @@ from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
 from assistant.answer.retrieval import HybridRetriever, Retrieval
+from assistant.answer.named_quote import name_what_is_asked
 from assistant.answer.short_answer import lead_with_short_answer
 from assistant.embed.embedding import Embedder, question_embedder
 from assistant.eval.runner import evaluate
@@ -154,6 +155,7 @@ class Assistant:
         answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in found.hits))
         answer = review_answer(snapshot.comparer, answer, found.query, found.query_vector, found.outlets)
         answer = lead_with_short_answer(answer)
+        answer = name_what_is_asked(answer, data)
         if conversation is not None:
             conversation.add(found.question, answer)
         return answer

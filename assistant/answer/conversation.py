@@ -77,9 +77,9 @@ class Conversation:
             return rewritten
         return with_context(rewritten, previous)
 
-    def quoted(self) -> frozenset[tuple[str, int]]:
-        """(doc_id, start) of every sentence quoted so far: a follow-up should tell something new."""
-        return frozenset((c.doc_id, c.start) for _, answer in self.turns for c in answer.citations)
+    def quoted(self) -> frozenset[tuple[str, int, int]]:
+        """(doc_id, start, end) of every quote so far: a follow-up should tell something new."""
+        return frozenset((c.doc_id, c.start, c.end) for _, answer in self.turns for c in answer.citations)
 
     def add(self, question: str, answer: Answer) -> None:
         self.turns.append((question, answer))

@@ -193,12 +193,12 @@ class AnswerComposer:
         return claims_agree(Statement(text_a, terms=a.terms), Statement(text_b, terms=b.terms))
 
     def compose(self, found: Retrieval) -> Answer:
-        """`avoid`: (doc_id, start) of sentences the conversation already quoted; a follow-up gets new
+        """`avoid`: (doc_id, start, end) of what the conversation already quoted; a follow-up gets new
         sentences when one clears the threshold, and the earlier ones only when nothing new does."""
         question, query, avoid = found.question, found.query, found.avoid
         scored = self.score(query, found.query_vector, self.candidates(found.hits), question)
         if avoid:
-            fresh = [s for s in scored if (self.data.articles[s.doc].doc_id, s.start) not in avoid]
+            fresh = [s for s in scored if not quoted_before(self.data.articles[s.doc].doc_id, s, avoid)]
             if fresh and fresh[0].score >= self.threshold:
                 scored = fresh
         choice = self.choose(found, scored)
@@ -265,6 +265,11 @@ class AnswerComposer:
             if o.doc != sentence.doc
         ]
         return make_citation(article, sentence.start, sentence.end, sentence.score, also_in)
+
+
+def quoted_before(doc_id: str, sentence: ScoredSentence, avoid: frozenset[tuple[str, int, int]]) -> bool:
+    """Whether the sentence lies inside a quote given before (a quote may span two sentences)."""
+    return any(doc == doc_id and start <= sentence.start and sentence.end <= end for doc, start, end in avoid)
 
 
 def make_citation(article: Article, start: int, end: int, score: float, also_in: list[SourceRef] | None = None) -> Citation:

@@ -21,7 +21,7 @@ class Retrieval:
     query_vector: np.ndarray
     hits: list["ChunkHit"]
     scope: str = "the indexed articles"  # what was searched, for "nothing in {scope} answers this"
-    avoid: frozenset[tuple[str, int]] = frozenset()  # (doc_id, start) a follow-up should not quote again
+    avoid: frozenset[tuple[str, int, int]] = frozenset()  # (doc_id, start, end) quotes a follow-up should not repeat
     outlets: list[str] | None = None  # the outlets the search was limited to
 
 

@@ -1,0 +1,148 @@
+"""Names in a quote that could answer a who / which / where question.
+
+"Which wildly popular show was green lit for a new season?" is not answered
+by "Netflix announced Sunday that the wildly popular South Korean show is
+green lit for a second season", however closely it restates the question:
+the show's name stands in the sentence before. So the composer asks
+`new_names` whether a quote names anything the question does not, and the
+conflict check between outlets compares the `answer_names` of their quotes
+("in Cairo" against "in Geneva").
+
+A name is a run of capitalised words ("Lieutenant Colonel Ahmad Saoud",
+"University of Chicago", "Bed Bath & Beyond"), minus a leading function word
+("The"), months and weekdays, a sentence's lone first word ("Sales of ...":
+capitalised because it comes first), and demonyms before a noun ("the
+Egyptian capital", "South Korean show"). Names the question already uses do
+not count: restating the question is not answering it.
+
+Offsets are into the quote, so `quote[start:end]` is the name, character for
+character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.answer_types import answer_type
+from assistant.answer.constraints import asking_part
+from assistant.text import stopwords
+
+WHO = re.compile(
+    r"^\W*(?:who|whom|whose)\b|\b(?:which|what) (?:person|man|woman|company|firm|group|team|organi[sz]ation|party|"
+    r"leader|president|player|club|band|agency|network|channel|newspaper|militia|rebel group|official|minister)\b",
+    re.IGNORECASE,
+)
+WHERE = re.compile(
+    r"^\W*where\b|\b(?:which|what) (?:city|country|town|state|province|region|place|venue|capital|location|island|"
+    r"continent|village|stadium|airport|port)\b",
+    re.IGNORECASE,
+)
+# "Which show", "which of the companies", "what brand": a name is wanted ("what did", "what happened": not)
+WHICH = re.compile(
+    r"^\W*which\b|\bwhich\b(?!\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|may|might)\b)|"
+    r"\bwhat (?:company|country|city|state|team|show|series|film|movie|song|album|book|band|brand|product|app|"
+    r"airline|network|channel|character|organi[sz]ation|group|party|agency|virus|disease|drug|vaccine|"
+    r"storm|hurricane|planet|island|region|nation|retailer|store|restaurant|chain|platform|website|game)\b",
+    re.IGNORECASE,
+)
+CONNECTOR = r"(?:of|de|del|da|di|du|la|le|von|van|bin|ibn|al|el|and|&|the|for|on)"
+CAPITALISED_WORD = r"(?:[A-Z][\w’'.&-]*|al-[A-Z][\w’'-]*)"
+NAME_RUN = re.compile(rf"{CAPITALISED_WORD}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED_WORD})*")
+PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|to|near|from|outside|inside|into|across|toward|towards|throughout|within|around|via|visit(?:ed|ing|s)?)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:[\w-]+,\s+)?$",
+    re.IGNORECASE,
+)
+DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch|ek|ss|sh|ine)$")  # "Egyptian", "French", "Greek", "Swiss", "Byzantine"
+POSSESSIVE = re.compile(r"['’]s?$")
+CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+HONORIFIC = frozenset("mr mrs ms dr sir".split())
+WORDS = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """[start, end) of a name inside the quote."""
+
+    start: int
+    end: int
+
+
+def asks_for_name(question: str) -> str | None:
+    """'place' for where / which city, 'person' for who / which company, else None."""
+    asking = asking_part(question)
+    if WHERE.search(asking):
+        return "place"
+    if WHO.search(asking):
+        return "person"
+    return None
+
+
+def wants_a_name(question: str) -> bool:
+    """Whether a name answers the question: who, where, which show, what company (not how many, not when)."""
+    if answer_type(question) is not None:
+        return False
+    return asks_for_name(question) is not None or bool(WHICH.search(asking_part(question)))
+
+
+def new_names(question: str, quote: str) -> list[NameSpan]:
+    """The names in `quote` that the question does not already use."""
+    asked = {_bare(word) for word in WORDS.findall(asking_part(question))}
+    common = stopwords()
+    found = []
+    for span in _names(quote):
+        words = [_bare(w) for w in WORDS.findall(quote[span.start : span.end])]
+        if all(w in asked or w in common for w in words):
+            continue  # the question's own name
+        following = re.match(r"\s+([a-z]+)", quote[span.end : span.end + 30])
+        if DEMONYM.search(words[-1]) and following and following.group(1) not in common and not following.group(1).endswith("ed"):
+            continue  # "the French crown", "the South Korean show": a demonym before a noun
+        found.append(span)
+    return found
+
+
+def answer_names(question: str, quote: str) -> list[NameSpan]:
+    """The names in `quote` that stand where an answer to a who / where question does: for where, a name
+    after a place preposition ("in Cairo", "in the Egyptian capital, Cairo"); for who, a name that is not
+    one and not a possessor ("Richard's fleet"). Empty for other questions."""
+    kind = asks_for_name(question)
+    if kind is None:
+        return []
+    found = []
+    for span in new_names(question, quote):
+        if POSSESSIVE.search(quote[span.start : span.end]):
+            continue
+        after_place = bool(PLACE_BEFORE.search(quote[max(0, span.start - 60) : span.start]))
+        if (kind == "place") == after_place:
+            found.append(span)
+    return found
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word.lower())
+
+
+def _names(quote: str) -> list[NameSpan]:
+    """Runs of capitalised words, trimmed of a leading function word or honorific; not dates, not a lone first word."""
+    common = stopwords()
+    spans = []
+    for match in NAME_RUN.finditer(quote):
+        start, text = match.start(), match.group()
+        while True:  # "The Kremlin" -> "Kremlin"; "But Moscow" -> "Moscow"
+            first = re.match(r"([\w’']+)\s+", text)
+            if not first or first.group(1).lower() not in common | HONORIFIC:
+                break
+            start += first.end()
+            text = text[first.end() :]
+        text = text.rstrip(".")
+        words = [w.lower() for w in WORDS.findall(text)]
+        if not words or all(w in common or w in CALENDAR for w in words):
+            continue
+        if len(words) == 1 and not quote[:start].strip(" \"'“‘(") and not text.isupper():
+            continue  # "Sales of the processed cheese...": capitalised only because it comes first
+        spans.append(NameSpan(start, start + len(text)))
+    return spans
