@@ -1,0 +1,192 @@
+"""Build data/answer_conflicts.jsonl from the hand-written spec data/answer_conflicts_spec.txt.
+
+    PYTHONPATH=$PWD .venv/bin/python bench/answer_conflict_data.py [--check]
+
+The spec holds the valuable part (the questions, the answers as they stand in
+each sentence, the labels, the swapped-in entities), written by reading each
+pair; this script only fills in offsets from the articles, applies the swaps,
+assigns story-disjoint splits and validates everything, so the set can be
+re-derived. The sentence pairs come from data/conflict_pairs.jsonl or from
+`newpair` lines of the spec (sentences located in ../shared/datasets).
+
+Spec lines (`#` starts a comment; fields separated by ` | `):
+
+    newpair | ID | STORY | SOURCE:ARTICLE | sentence a | SOURCE:ARTICLE | sentence b
+    PAIR | LABEL | question | answer in a | answer in b [-> swapped-in entity] | note
+
+PAIR is a conflict_pairs id or a newpair ID; a trailing `~` swaps its sides.
+LABEL: S same_answer, D different_answer (real), W different_answer (swap:
+b's answer is replaced by the entity after `->`), O one_silent. An answer of
+`-` means the sentence does not answer; `name#2` takes the 2nd occurrence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "data" / "answer_conflicts_spec.txt"
+PAIRS = ROOT / "data" / "conflict_pairs.jsonl"
+OUT = ROOT / "data" / "answer_conflicts.jsonl"
+SHARED = ROOT.parent / "shared" / "datasets"
+DAI = SHARED / "news_dai2017" / "NewsArticles.csv"
+RTQA = SHARED / "realtimeqa" / "news_corpus.jsonl.gz"
+LABELS = {"S": "same_answer", "D": "different_answer", "W": "different_answer", "O": "one_silent"}
+DEV_SHARE = 0.4
+SEED = 11
+
+
+def load_articles() -> dict[tuple[str, str], dict]:
+    """(source, article id) -> {"text", "outlet"} for both corpora."""
+    csv.field_size_limit(10**9)
+    arts: dict[tuple[str, str], dict] = {}
+    with DAI.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            host = urlparse(row["article_source_link"]).netloc.removeprefix("www.")
+            arts[("news_dai2017", str(row["article_id"]))] = {"text": row["text"], "outlet": host}
+    with gzip.open(RTQA, "rt", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            arts[("realtimeqa", row["doc_id"])] = {"text": row["text"] or "", "outlet": row["outlet_domain"]}
+    return arts
+
+
+def side_from_pair(side: dict) -> dict:
+    art = side.get("article_id", side.get("doc_id"))
+    return {"source": side["source"], "article_id": art, "outlet": side["outlet"],
+            "start": side["start"], "end": side["end"], "text": side["text"]}
+
+
+def new_side(ref: str, sentence: str, arts: dict) -> dict:
+    source, art = ref.split(":", 1)
+    doc = arts[(source, art)]
+    start = doc["text"].find(sentence)
+    if start < 0:
+        raise ValueError(f"sentence not in {ref}: {sentence[:80]}")
+    return {"source": source, "article_id": int(art) if source == "news_dai2017" else art,
+            "outlet": doc["outlet"], "start": start, "end": start + len(sentence), "text": sentence}
+
+
+def locate(text: str, answer: str) -> tuple[int, int]:
+    """Offsets of the n-th occurrence (`name#n`, default 1st) of answer in text."""
+    nth = 1
+    if "#" in answer:
+        answer, n = answer.rsplit("#", 1)
+        nth = int(n)
+    pos = -1
+    for _ in range(nth):
+        pos = text.find(answer, pos + 1)
+        if pos < 0:
+            raise ValueError(f"answer {answer!r} (#{nth}) not in: {text}")
+    return pos, pos + len(answer)
+
+
+def fill(side: dict, answer: str, swap: str | None) -> dict:
+    out = dict(side, edited=False, answer=None, answer_start=None, answer_end=None)
+    if answer == "-":
+        return out
+    s, e = locate(side["text"], answer)
+    if swap is not None:
+        out["text"] = side["text"][:s] + swap + side["text"][e:]
+        out["edited"] = True
+        out["original_answer"] = side["text"][s:e]
+        e = s + len(swap)
+    out.update(answer=out["text"][s:e], answer_start=s, answer_end=e)
+    return out
+
+
+def parse(spec: Path, arts: dict | None) -> list[dict]:
+    pairs = {}
+    for line in PAIRS.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r["a"]["source"] != "bundled":
+            pairs[r["id"]] = {"story": r["story"], "a": side_from_pair(r["a"]), "b": side_from_pair(r["b"])}
+    items = []
+    for n, raw in enumerate(spec.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        f = [x.strip() for x in line.split(" | ")]
+        try:
+            if f[0] == "newpair":
+                if arts is None:
+                    raise ValueError("newpair needs the articles")
+                pairs[f[1]] = {"story": f[2], "a": new_side(f[3], f[4], arts), "b": new_side(f[5], f[6], arts)}
+                continue
+            pid, code, question, ans_a, ans_b = f[:5]
+            note = f[5] if len(f) > 5 else None
+            flip = pid.endswith("~")
+            pair = pairs[pid.rstrip("~")]
+            a, b = (pair["b"], pair["a"]) if flip else (pair["a"], pair["b"])
+            swap = None
+            if "->" in ans_b:
+                ans_b, swap = (x.strip() for x in ans_b.split("->"))
+            if (code == "W") != (swap is not None):
+                raise ValueError("W items (and only they) need '-> entity'")
+            if a["outlet"] == b["outlet"]:
+                raise ValueError("same outlet on both sides")
+            if (code == "O") != ((ans_a == "-") != (ans_b == "-")) or (code != "O" and "-" in (ans_a, ans_b)):
+                raise ValueError("one_silent needs exactly one '-' answer; other labels none")
+            item = {"pair": pid.rstrip("~"), "story": pair["story"], "question": question,
+                    "a": fill(a, ans_a, None), "b": fill(b, ans_b, swap), "label": LABELS[code],
+                    "kind": {"D": "real", "W": "swap"}.get(code), "note": note}
+            items.append(item)
+        except Exception as exc:  # report the spec line, then stop
+            raise SystemExit(f"spec line {n}: {exc}\n  {line}") from exc
+    return items
+
+
+def assign_splits(items: list[dict]) -> None:
+    """Story-disjoint split: stories shuffled (seeded), dev filled to ~40% of items."""
+    stories = sorted({i["story"] for i in items})
+    random.Random(SEED).shuffle(stories)
+    size = {s: sum(i["story"] == s for i in items) for s in stories}
+    dev, count = set(), 0
+    for s in stories:
+        if count + size[s] <= DEV_SHARE * len(items):
+            dev.add(s)
+            count += size[s]
+    for i in items:
+        i["split"] = "dev" if i["story"] in dev else "test"
+
+
+def check_against_articles(items: list[dict], arts: dict) -> None:
+    for i in items:
+        for side in (i["a"], i["b"]):
+            doc = arts[(side["source"], str(side["article_id"]))]["text"]
+            original = doc[side["start"]:side["end"]]
+            if not side["edited"]:
+                assert original == side["text"], (i["id"], side["text"][:60])
+            else:
+                s = side["answer_start"]
+                tail = len(side["text"]) - side["answer_end"]
+                assert side["text"][:s] == original[:s] and side["text"][len(side["text"]) - tail:] == original[len(original) - tail:]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-articles", action="store_true", help="skip newpair lines' lookup and the offset check")
+    args = ap.parse_args()
+    arts = None if args.no_articles else load_articles()
+    items = parse(SPEC, arts)
+    for n, item in enumerate(items, 1):
+        item["id"] = f"ac-{n:03d}"
+    assign_splits(items)
+    if arts is not None:
+        check_against_articles(items, arts)
+    keys = ["id", "split", "story", "question", "label", "kind", "note", "pair", "a", "b"]
+    OUT.write_text("".join(json.dumps({k: i[k] for k in keys}, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    from collections import Counter
+    print(len(items), "items,", len({i["story"] for i in items}), "stories")
+    print(Counter((i["split"], i["label"], i["kind"]) for i in items))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
