@@ -12,6 +12,8 @@ re-derived. The sentence pairs come from data/conflict_pairs.jsonl or from
 Spec lines (`#` starts a comment; fields separated by ` | `):
 
     newpair | ID | STORY | SOURCE:ARTICLE | sentence a | SOURCE:ARTICLE | sentence b
+
+(a sentence may be given as `its start <...> its end`, spanning what lies between)
     PAIR | LABEL | question | answer in a | answer in b [-> swapped-in entity] | note
 
 PAIR is a conflict_pairs id or a newpair ID; a trailing `~` swaps its sides.
@@ -67,11 +69,13 @@ def side_from_pair(side: dict) -> dict:
 def new_side(ref: str, sentence: str, arts: dict) -> dict:
     source, art = ref.split(":", 1)
     doc = arts[(source, art)]
-    start = doc["text"].find(sentence)
-    if start < 0:
+    head, _, tail = sentence.partition(" <...> ")
+    start = doc["text"].find(head)
+    end = start + len(head) if not tail else doc["text"].find(tail, start + len(head)) + len(tail)
+    if start < 0 or end < start + len(head):
         raise ValueError(f"sentence not in {ref}: {sentence[:80]}")
     return {"source": source, "article_id": int(art) if source == "news_dai2017" else art,
-            "outlet": doc["outlet"], "start": start, "end": start + len(sentence), "text": sentence}
+            "outlet": doc["outlet"], "start": start, "end": end, "text": doc["text"][start:end]}
 
 
 def locate(text: str, answer: str) -> tuple[int, int]:
