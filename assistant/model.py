@@ -157,7 +157,7 @@ class ConflictSide:
 class Conflict:
     """Outlets reporting opposite or different things on the question, each side quoted."""
 
-    kind: str  # "polarity", "number", "date", "name" (who did it or said it), "framing" (how it is described)
+    kind: str  # "polarity", "number", "date", "name" (who did it or said it), "framing" (how it is described), "answer" (a different name for what the question asks: "in Cairo" / "in Geneva")
     about: str  # what they disagree on, in a few words
     sides: list[ConflictSide] = field(default_factory=list)
 

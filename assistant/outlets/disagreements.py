@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from assistant.model import Conflict, ConflictSide
 from assistant.outlets import framing
 from assistant.outlets.comparison import Scored
+from assistant.outlets.conflicts.answers import ANSWER_COSINE, answer_conflict
 from assistant.outlets.conflicts.detect import detect
 from assistant.outlets.conflicts.polarity import POLARITY_CLASSES
 from assistant.outlets.conflicts.quantities import EVENTS
-from assistant.outlets.conflicts.statement import Finding
+from assistant.outlets.conflicts.statement import Finding, same_topic
 from assistant.outlets.syndication import WireCopies
 from assistant.text import terms
 
 CONFLICT_FOCUS = 0.4  # one side of a conflict must be within this of the best sentence overall
+ANSWER_MARGIN = 0.1  # both sides of a different-answer conflict must score within this of the best sentence
+SAME_EVENT_DAYS = 7  # ... and be published within a week of each other
 REPORTED_CLAIM = re.compile(
     r"^(?:It|This) (?:was|had been|has been) (?:\w+ )?(?:reported|claimed|rumou?red|speculated|suggested|alleged)\b", re.I
 )
@@ -30,9 +34,29 @@ def find_conflicts(pool: list[Scored], copies: WireCopies, best: float, question
             if a.source.key == b.source.key or copies.same_story(a.citation.doc_id, b.citation.doc_id):
                 continue
             finding = detect(a.statement, b.statement, focus=focus)
+            if finding is None and answers_both(a, b, best) and same_topic(a.statement, b.statement, threshold=ANSWER_COSINE):
+                finding = answer_conflict(question, a.statement, b.statement)  # "in Cairo" / "in Geneva"
             if finding and on_question(finding, question, focus):
                 findings.append((a, b, finding))
     return group_findings(findings, best)
+
+
+def answers_both(a: Scored, b: Scored, best: float) -> bool:
+    """Both sentences are answers to the question, not sentences beside it (a name that differs
+    between two sentences only near the question is a different subject, not a different answer),
+    and in reports of the same days: "NATO invited Montenegro" (2016) and "NATO invited Finland and
+    Sweden" (2022) are two events, not two outlets disagreeing."""
+    if min(a.sentence.score, b.sentence.score) < best - ANSWER_MARGIN:
+        return False
+    day_a, day_b = _day(a.citation.published), _day(b.citation.published)
+    return day_a is None or day_b is None or abs((day_a - day_b).days) <= SAME_EVENT_DAYS
+
+
+def _day(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat(published[:10].replace("/", "-")) if published else None
+    except ValueError:
+        return None
 
 
 def framing_conflicts(question: str, pool: list[Scored]) -> list[Conflict]:

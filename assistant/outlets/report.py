@@ -22,8 +22,15 @@ def side_text(side: ConflictSide) -> str:
     return f'{_who(first)}{also} reports "{first.quote}"'
 
 
+def conflict_lead(conflict: Conflict) -> str:
+    """How a disagreement is announced. Different names for what the question asks are shown as just
+    that: the check reads names and their places in the sentences, not meaning, and is right about
+    three times in four (bench/answer_conflicts.py)."""
+    return "Outlets name different answers" if conflict.kind == "answer" else "Outlets disagree"
+
+
 def conflict_text(conflict: Conflict) -> str:
-    return f"Outlets disagree: {'; '.join(side_text(s) for s in conflict.sides)}."
+    return f"{conflict_lead(conflict)}: {'; '.join(side_text(s) for s in conflict.sides)}."
 
 
 def comparison_text(comparison: Comparison) -> str:

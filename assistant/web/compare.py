@@ -12,6 +12,7 @@ from typing import Sequence
 
 from assistant.model import Citation, Conflict, source_label
 from assistant.outlets.comparison import Comparison
+from assistant.outlets.report import conflict_lead
 from assistant.web.highlight import escape
 from assistant.web.pieces import Turn, open_attrs
 
@@ -54,7 +55,7 @@ def render_conflicts(conflicts: Sequence[Conflict]) -> str:
         return ""
     parts = ['<div class="nc-conflicts">']
     for conflict in conflicts:
-        parts.append(f'<p class="nc-disagree">Outlets disagree ({escape(conflict.about)}):</p>')
+        parts.append(f'<p class="nc-disagree">{conflict_lead(conflict)} ({escape(conflict.about)}):</p>')
         for side in conflict.sides:
             first = side.citations[0]
             outlets = ", ".join(_who(c) for c in side.citations)

@@ -44,7 +44,7 @@ class Statement:
 class Finding:
     """Why two statements contradict: the kind, what about, and each side's claim in a few words."""
 
-    kind: str  # "polarity" | "number" | "date" | "name"
+    kind: str  # "polarity" | "number" | "date" | "name" | "answer"
     about: str
     claim_a: str  # each side's claim as its sentence words it: "has rejected", "did not refuse"
     claim_b: str

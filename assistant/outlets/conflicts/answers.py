@@ -1,0 +1,178 @@
+"""Different answers: two outlets name a different place, person or organisation for what the question asks.
+
+"Where will the talks be held?" -- one outlet quotes "talks ... in Cairo",
+another "talks ... in Geneva". Neither sentence contradicts the other's
+wording (no negation, no figure), so the statement checks in `detect` cannot
+see it; only the question says that both sentences fill the same slot. So
+this check is asked per question, of two sentences about the same thing:
+
+- the names each sentence gives where an answer stands
+  (`assistant.answer.name_answer.answer_names`: for where, names after a
+  place preposition; for who, names that are not places; for which-X
+  questions, any name the question does not use);
+- a name counts as given by both when the other sentence mentions it in any
+  form the named-constraint rule accepts ("Cairo" / "the Egyptian capital,
+  Cairo", "Donald Trump" / "Trump", "Free Syrian Army" / "FSA", "Moscow" /
+  "Russia");
+- the answers differ when each sentence has a name the other lacks in the
+  same slot: after the same word ("in Cairo" / "in Geneva", "by Monaco" /
+  "by Sevilla") or before the same word ("Kirby said" / "Singh said").
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from assistant.answer.constraints import Constraint, initials, mentions
+from assistant.answer.name_answer import CALENDAR, POSSESSIVE, NameSpan, answer_names, asks_for_name, new_names, wants_a_name
+from assistant.outlets.conflicts.statement import Finding, Statement
+from assistant.text import stopwords, terms
+
+NUMBERED = re.compile(r"\s+\d")
+ARTICLES = frozenset({"the", "a", "an"})
+# heads that many names share: "Erie County Sheriff's Office" and "Niagara County Sheriff's Office" differ by their first word
+GENERIC = frozenset(
+    "county office department ministry agency airport airlines airline city state university party group company "
+    "news international national united council committee court house sheriff's sheriff police service day".split()
+)
+WORD = re.compile(r"[\w’'-]+")
+ANSWER_COSINE = 0.4  # the same-topic gate for two sentences answering one question (dev split of data/answer_conflicts.jsonl)
+PARAPHRASE_COSINE = 0.6  # above it, two sentences' names nearest the question are their answers, whatever their slots
+SLOT_WORDS = 3  # words either side of a name that say which slot it fills
+
+
+def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None:
+    """Each sentence names a different answer to `question` in the same slot, or None."""
+    if not wants_a_name(question):
+        return None
+    kind = asks_for_name(question) or "thing"
+    asked = frozenset(terms(question))
+    names_a, names_b = _names(question, a.text), _names(question, b.text)
+    only_a = [x for x in names_a if not _mentioned(a.text[x.start : x.end], b.text, names_b, asked)]
+    only_b = [y for y in names_b if not _mentioned(b.text[y.start : y.end], a.text, names_a, asked)]
+    best_a = _nearest_to_question(asked, a.text, names_a)
+    best_b = _nearest_to_question(asked, b.text, names_b)
+    for x in only_a:
+        for y in only_b:
+            if _same_slot(a.text, x, b.text, y) or (x == best_a and y == best_b and _paraphrases(a, b)):
+                name_a, name_b = a.text[x.start : x.end], b.text[y.start : y.end]
+                # outlets naming the same answer stand on one side, however they word it
+                stance_a, stance_b = " ".join(sorted(_distinctive(name_a, asked))), " ".join(sorted(_distinctive(name_b, asked)))
+                return Finding("answer", _about(kind), name_a, name_b, f"answer:{kind}", stance_a, stance_b)
+    return None
+
+
+def _names(question: str, text: str) -> list[NameSpan]:
+    """Names that may answer, possessors aside ("Europe's top court": the court answers)."""
+    spans = answer_names(question, text) if asks_for_name(question) else new_names(question, text)
+    return [
+        _owned(text, span) for span in spans
+        if not POSSESSIVE.search(text[span.start : span.end]) and not NUMBERED.match(text, span.end)
+    ]  # "Game 4", "Division 13": a numbered part, not an answer's name
+
+
+def _owned(text: str, span: NameSpan) -> NameSpan:
+    """"Saudi Arabia's King Salman" -> "King Salman": the name after a possessor, unless it is only a
+    generic head ("Niagara County Sheriff's Office" stays whole)."""
+    owner = re.search(r"['’]s\s+", text[span.start : span.end])
+    if owner and _distinctive(text[span.start + owner.end() : span.end], frozenset()):
+        return NameSpan(span.start + owner.end(), span.end)
+    return span
+
+
+def _mentioned(name: str, text: str, names: list[NameSpan], asked: frozenset[str]) -> bool:
+    """Whether `text` (with its `names`) names the same entity: one name's own words within the other's
+    ("Trump" / "Donald Trump"; "County", "Office" and the question's words aside, so "Niagara County
+    Sheriff's Office" is not "Erie County Sheriff's Office"), or the forms the named-constraint rule
+    accepts for a one-word name or initials ("FSA" / "Free Syrian Army", "Moscow" / "Russia")."""
+    own = _distinctive(name, asked)
+    if not own:
+        return True  # nothing of its own to differ by
+    squeezed = _squeezed(name)
+    if any(squeezed == _squeezed(text[s.start : s.end]) for s in names):
+        return True  # "NewSTART" / "New Start"
+    if len(own) == 1 and any(w.startswith(next(iter(own))) for s in names for w in _distinctive(text[s.start : s.end], asked)):
+        return True  # "Fed" / "Federal Reserve"
+    last = _last_word(name)
+    for other in (text[s.start : s.end] for s in names):
+        theirs = _distinctive(other, asked)
+        if theirs and (own <= theirs or theirs <= own or (last and last == _last_word(other))):
+            return True  # "Tom Price" / "Health Secretary Thomas E Price"
+        other_last = _last_word(other)
+        if last and other_last and _spelt_alike(last.removeprefix("al-"), other_last.removeprefix("al-")):
+            return True  # "Qaeda" / "al-Qaida", "Zawahiri" / "Zawahri": one name transliterated two ways
+    words = tuple(w.lower() for w in WORD.findall(name) if w.lower() not in stopwords())
+    found = mentions(text)
+    if len(own) == 1 or len(words) == 1:
+        return Constraint(name, tuple(sorted(own)) if len(own) == 1 else words).met_by(found)
+    return initials(words) in found.words or own <= found.words
+
+
+def _spelt_alike(a: str, b: str) -> bool:
+    """One spelling of a transliterated name against another: same first letter, about the same length
+    and letters ("Aisyah" / "Aishah"), which "Kansas" / "Arkansas" and "Austria" / "Australia" are not."""
+    return len(a) >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 1 and SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def _last_word(name: str) -> str | None:
+    """A person's family name: the last word, unless it is a generic head ("Office")."""
+    words = [re.sub(r"['’]s?$", "", w.lower()) for w in WORD.findall(name)]
+    return words[-1] if words and words[-1] not in GENERIC and words[-1] not in stopwords() else None
+
+
+def _distinctive(name: str, asked: frozenset[str]) -> frozenset[str]:
+    """A name's words that tell it apart: not function words, not the question's, not generic heads."""
+    words = {re.sub(r"^(?:al|el)-|['’]s?$", "", w.lower()) for w in WORD.findall(name)}  # "al-Qaida" -> "qaida"
+    return frozenset(w for w in words if w not in stopwords() and w not in GENERIC and not set(terms(w)) <= asked)
+
+
+def _context(text: str, span: NameSpan) -> tuple[frozenset[str], frozenset[str]]:
+    """The words just before and just after a name (its slot): lower case and stemmed, articles aside."""
+    before = " ".join(WORD.findall(text[: span.start])[-SLOT_WORDS:])
+    after = " ".join(WORD.findall(text[span.end :])[:SLOT_WORDS])
+    return _slot_words(before), _slot_words(after)
+
+
+def _slot_words(words: str) -> frozenset[str]:
+    lowered = [w for w in words.lower().split() if w not in CALENDAR]  # "Tuesday" says when, not which slot
+    return frozenset(w for w in lowered if w not in ARTICLES) | frozenset(terms(" ".join(lowered)))
+
+
+def _same_slot(text_a: str, x: NameSpan, text_b: str, y: NameSpan) -> bool:
+    before_a, after_a = _context(text_a, x)
+    before_b, after_b = _context(text_b, y)
+    return bool(before_a & before_b) or bool(after_a & after_b)
+
+
+def _about(kind: str) -> str:
+    return {"place": "where", "person": "who"}.get(kind, "which")
+
+
+NEAR = 60  # characters either side of a name that count as around it
+
+
+def _nearest_to_question(asked: frozenset[str], text: str, spans: list[NameSpan]) -> NameSpan | None:
+    """The name with most of the question's words around it, then the closest to one of them."""
+    places = [(m.start(), m.end()) for m in re.finditer(r"\w+", text) if set(terms(m.group())) & asked]
+    if not spans or not places:
+        return None
+
+    def rank(span: NameSpan) -> tuple[int, int]:
+        outside = [(s, e) for s, e in places if e <= span.start or s >= span.end]
+        if not outside:
+            return 0, 10**6
+        near = sum(1 for s, e in outside if span.start - NEAR <= s and e <= span.end + NEAR)
+        closest = min(min(abs(s - span.end), abs(e - span.start)) for s, e in outside)
+        return -near, closest
+
+    return min(spans, key=rank)
+
+
+def _paraphrases(a: Statement, b: Statement) -> bool:
+    """The two sentences say the same thing in other words, so their names nearest the question answer it."""
+    return a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= PARAPHRASE_COSINE
