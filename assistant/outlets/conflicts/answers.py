@@ -10,36 +10,31 @@ this check is asked per question, of two sentences about the same thing:
   (`assistant.answer.name_answer.answer_names`: for where, names after a
   place preposition; for who, names that are not places; for which-X
   questions, any name the question does not use);
-- a name counts as given by both when the other sentence mentions it in any
-  form the named-constraint rule accepts ("Cairo" / "the Egyptian capital,
-  Cairo", "Donald Trump" / "Trump", "Free Syrian Army" / "FSA", "Moscow" /
-  "Russia");
+- a name counts as given by both when the other sentence names the same
+  entity in any form (`same_entity.named_in`: "Donald Trump" / "Trump",
+  "Free Syrian Army" / "FSA", "Qaeda" / "Qaida", "Moscow" / "Russia");
 - the answers differ when each sentence has a name the other lacks in the
-  same slot: after the same word ("in Cairo" / "in Geneva", "by Monaco" /
-  "by Sevilla") or before the same word ("Kirby said" / "Singh said").
+  same slot, after or before the same words ("in Cairo" / "in Geneva",
+  "Kirby said" / "Singh said"), or, when the two sentences are paraphrases
+  of each other, when their names nearest the question's words differ.
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
-from assistant.answer.constraints import Constraint, initials, mentions
 from assistant.answer.name_answer import CALENDAR, POSSESSIVE, NameSpan, answer_names, asks_for_name, new_names, wants_a_name
+from assistant.outlets.conflicts.same_entity import distinctive, named_in
 from assistant.outlets.conflicts.statement import Finding, Statement
-from assistant.text import stopwords, terms
+from assistant.text import terms
 
 NUMBERED = re.compile(r"\s+\d")
 ARTICLES = frozenset({"the", "a", "an"})
-# heads that many names share: "Erie County Sheriff's Office" and "Niagara County Sheriff's Office" differ by their first word
-GENERIC = frozenset(
-    "county office department ministry agency airport airlines airline city state university party group company "
-    "news international national united council committee court house sheriff's sheriff police service day".split()
-)
 WORD = re.compile(r"[\w’'-]+")
 ANSWER_COSINE = 0.4  # the same-topic gate for two sentences answering one question (dev split of data/answer_conflicts.jsonl)
 PARAPHRASE_COSINE = 0.6  # above it, two sentences' names nearest the question are their answers, whatever their slots
 SLOT_WORDS = 3  # words either side of a name that say which slot it fills
+NEAR = 60  # characters either side of a name that count as around it
 
 
 def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None:
@@ -49,8 +44,8 @@ def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None
     kind = asks_for_name(question) or "thing"
     asked = frozenset(terms(question))
     names_a, names_b = _names(question, a.text), _names(question, b.text)
-    only_a = [x for x in names_a if not _mentioned(a.text[x.start : x.end], b.text, names_b, asked)]
-    only_b = [y for y in names_b if not _mentioned(b.text[y.start : y.end], a.text, names_a, asked)]
+    only_a = [x for x in names_a if not named_in(a.text[x.start : x.end], b.text, names_b, asked)]
+    only_b = [y for y in names_b if not named_in(b.text[y.start : y.end], a.text, names_a, asked)]
     best_a = _nearest_to_question(asked, a.text, names_a)
     best_b = _nearest_to_question(asked, b.text, names_b)
     for x in only_a:
@@ -58,7 +53,7 @@ def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None
             if _same_slot(a.text, x, b.text, y) or (x == best_a and y == best_b and _paraphrases(a, b)):
                 name_a, name_b = a.text[x.start : x.end], b.text[y.start : y.end]
                 # outlets naming the same answer stand on one side, however they word it
-                stance_a, stance_b = " ".join(sorted(_distinctive(name_a, asked))), " ".join(sorted(_distinctive(name_b, asked)))
+                stance_a, stance_b = " ".join(sorted(distinctive(name_a, asked))), " ".join(sorted(distinctive(name_b, asked)))
                 return Finding("answer", _about(kind), name_a, name_b, f"answer:{kind}", stance_a, stance_b)
     return None
 
@@ -76,59 +71,9 @@ def _owned(text: str, span: NameSpan) -> NameSpan:
     """"Saudi Arabia's King Salman" -> "King Salman": the name after a possessor, unless it is only a
     generic head ("Niagara County Sheriff's Office" stays whole)."""
     owner = re.search(r"['’]s\s+", text[span.start : span.end])
-    if owner and _distinctive(text[span.start + owner.end() : span.end], frozenset()):
+    if owner and distinctive(text[span.start + owner.end() : span.end], frozenset()):
         return NameSpan(span.start + owner.end(), span.end)
     return span
-
-
-def _mentioned(name: str, text: str, names: list[NameSpan], asked: frozenset[str]) -> bool:
-    """Whether `text` (with its `names`) names the same entity: one name's own words within the other's
-    ("Trump" / "Donald Trump"; "County", "Office" and the question's words aside, so "Niagara County
-    Sheriff's Office" is not "Erie County Sheriff's Office"), or the forms the named-constraint rule
-    accepts for a one-word name or initials ("FSA" / "Free Syrian Army", "Moscow" / "Russia")."""
-    own = _distinctive(name, asked)
-    if not own:
-        return True  # nothing of its own to differ by
-    squeezed = _squeezed(name)
-    if any(squeezed == _squeezed(text[s.start : s.end]) for s in names):
-        return True  # "NewSTART" / "New Start"
-    if len(own) == 1 and any(w.startswith(next(iter(own))) for s in names for w in _distinctive(text[s.start : s.end], asked)):
-        return True  # "Fed" / "Federal Reserve"
-    last = _last_word(name)
-    for other in (text[s.start : s.end] for s in names):
-        theirs = _distinctive(other, asked)
-        if theirs and (own <= theirs or theirs <= own or (last and last == _last_word(other))):
-            return True  # "Tom Price" / "Health Secretary Thomas E Price"
-        other_last = _last_word(other)
-        if last and other_last and _spelt_alike(last.removeprefix("al-"), other_last.removeprefix("al-")):
-            return True  # "Qaeda" / "al-Qaida", "Zawahiri" / "Zawahri": one name transliterated two ways
-    words = tuple(w.lower() for w in WORD.findall(name) if w.lower() not in stopwords())
-    found = mentions(text)
-    if len(own) == 1 or len(words) == 1:
-        return Constraint(name, tuple(sorted(own)) if len(own) == 1 else words).met_by(found)
-    return initials(words) in found.words or own <= found.words
-
-
-def _spelt_alike(a: str, b: str) -> bool:
-    """One spelling of a transliterated name against another: same first letter, about the same length
-    and letters ("Aisyah" / "Aishah"), which "Kansas" / "Arkansas" and "Austria" / "Australia" are not."""
-    return len(a) >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 1 and SequenceMatcher(None, a, b).ratio() >= 0.8
-
-
-def _squeezed(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.lower())
-
-
-def _last_word(name: str) -> str | None:
-    """A person's family name: the last word, unless it is a generic head ("Office")."""
-    words = [re.sub(r"['’]s?$", "", w.lower()) for w in WORD.findall(name)]
-    return words[-1] if words and words[-1] not in GENERIC and words[-1] not in stopwords() else None
-
-
-def _distinctive(name: str, asked: frozenset[str]) -> frozenset[str]:
-    """A name's words that tell it apart: not function words, not the question's, not generic heads."""
-    words = {re.sub(r"^(?:al|el)-|['’]s?$", "", w.lower()) for w in WORD.findall(name)}  # "al-Qaida" -> "qaida"
-    return frozenset(w for w in words if w not in stopwords() and w not in GENERIC and not set(terms(w)) <= asked)
 
 
 def _context(text: str, span: NameSpan) -> tuple[frozenset[str], frozenset[str]]:
@@ -151,9 +96,6 @@ def _same_slot(text_a: str, x: NameSpan, text_b: str, y: NameSpan) -> bool:
 
 def _about(kind: str) -> str:
     return {"place": "where", "person": "who"}.get(kind, "which")
-
-
-NEAR = 60  # characters either side of a name that count as around it
 
 
 def _nearest_to_question(asked: frozenset[str], text: str, spans: list[NameSpan]) -> NameSpan | None:
