@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.answer_types import answer_type
-from assistant.answer.constraints import asking_part, plain
+from assistant.answer.constraints import NOT_CONSTRAINTS, asking_part, plain
 from assistant.text import stopwords
 
 WHO = re.compile(
@@ -64,6 +64,7 @@ CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+SETTING = frozenset(word.lower() for word in NOT_CONSTRAINTS)  # "US", "American": news readers' setting, rarely an answer
 HONORIFIC = frozenset("mr mrs ms dr sir".split())
 WORDS = re.compile(r"[\w’'-]+")
 
@@ -104,8 +105,8 @@ def new_names(question: str, quote: str) -> list[NameSpan]:
     found = []
     for span in _names(quote):
         words = [_bare(w) for w in WORDS.findall(plain(quote[span.start : span.end]))]  # "U.S." reads "US"
-        if all(w in asked or w in common for w in words) or _initials(words) in abbreviations:
-            continue  # the question's own name ("United States" for "US")
+        if all(w in asked or w in common or w in SETTING for w in words) or _initials(words) in abbreviations:
+            continue  # the question's own name ("United States" for "US"), or the setting most readers share ("US")
         following = re.match(r"\s+([a-z]+)", quote[span.end : span.end + 30])
         demonym_shaped = (DEMONYM.search(words[-1]) or words[-1] in IRREGULAR_DEMONYMS) and (len(words) == 1 or (len(words) == 2 and words[0] in DIRECTION))
         if not nationality and demonym_shaped and following and following.group(1) not in common and not following.group(1).endswith("ed"):
