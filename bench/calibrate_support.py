@@ -72,6 +72,12 @@ def sentences_of(text: str) -> list[str]:
 def pairs():
     """(answer sentence, cited passage sentences, uncited passage sentences) triples; a passage's
     title leads its sentences (where a name may be met, as an article's title is in NewsCite)."""
+    for _, sentence, cited, uncited in question_pairs():
+        yield sentence, cited, uncited
+
+
+def question_pairs():
+    """`pairs()` with the record's question first (bench/train_support.py splits the records by it)."""
     for line in QUOTESUM.read_text().splitlines():
         record = json.loads(line)
         passages = {n: record.get(f"source{n}", "") for n in range(1, 9)}
@@ -87,6 +93,7 @@ def pairs():
             if not cited or not uncited or len(terms(sentence)) < 3:
                 continue
             yield (
+                record["question"],
                 sentence,
                 [s for n in sorted(cited) for s in [titles[n], *sentences_of(passages[n])] if s],
                 [s for n in sorted(uncited) for s in [titles[n], *sentences_of(passages[n])] if s],
