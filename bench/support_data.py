@@ -14,7 +14,9 @@ unsupported:
 - `swapped_number`: a number changed;
 - `negated`: a "not" added or removed, or a word swapped for its opposite (ANTONYMS);
 - `swapped_word`: a content word swapped for one of another sentence of the article ("presidential" for "parliamentary");
-- `other_sentence`: another sentence of the same article (often with a synonym or a clause dropped), cited to this one.
+- `other_sentence`: another sentence of the same article (often with a synonym or a clause dropped), cited to this one;
+- `nearby_name`: a name swapped for one the neighbouring sentences mention (the names check, which looks there too, passes);
+- `neighbour_sentence`: the next or the previous sentence (with a clause dropped or a synonym at times), cited to this one.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 WORD = re.compile(r"\b[a-z]{5,}\b")
 SUPPORTED = ("attribution", "clause", "synonyms")
-UNSUPPORTED = ("swapped_name", "swapped_number", "negated", "swapped_word", "other_sentence")
+UNSUPPORTED = ("swapped_name", "swapped_number", "negated", "swapped_word", "other_sentence", "nearby_name", "neighbour_sentence")
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,14 @@ def make_pairs(count: int, seed: int = 0, per_article: int = 2, path: Path = NEW
             for kind in rng.sample(UNSUPPORTED, k=len(UNSUPPORTED)):
                 if kind == "other_sentence":
                     claim = rng.choice(others) if others else None
+                    if claim and rng.random() < 0.5:
+                        claim = synonyms(claim, rng) or clause(claim, rng) or claim
+                elif kind == "nearby_name":
+                    nearby = [m.group(0) for x in context[:-1] for m in NAME.finditer(x) if m.start() > 0 and m.group(0) not in s]
+                    claim = swapped_name(s, "", nearby, rng) if nearby else None
+                elif kind == "neighbour_sentence":
+                    near = [sentences[j] for j in (i - 1, i + 1) if 0 <= j < len(sentences) and usable(sentences[j])]
+                    claim = rng.choice(near) if near else None
                     if claim and rng.random() < 0.5:
                         claim = synonyms(claim, rng) or clause(claim, rng) or claim
                 elif kind == "swapped_name":

@@ -10,7 +10,8 @@ against a sentence (assistant.answer.reading): MiniLM layer-3 token states
 match among the evidence's tokens (max-sim) and exact matches, pooled by
 learned token weights (`reading.token_features`, shared); plus the old
 check's own figures and hard checks (EXTRA_FEATURES). A tiny MLP turns them
-into the probability that the evidence supports the claim.
+into the probability that the evidence supports the claim; five such
+heads (seeds 0-4) are averaged, because one alone swings with its seed.
 
 Trained by `bench/train_support.py` (QuoteSum half + synthetic news pairs);
 weights, threshold, data and figures in `assistant/models/support/`. When the
@@ -86,20 +87,21 @@ class SupportHead:
             raise SupportUnavailable(f"{path}: no such file (train it with `python bench/train_support.py`)")
         try:
             with np.load(path) as stored:
-                self.weights = {name: stored[name].astype(np.float32) for name in stored.files}
+                weights = {name: stored[name].astype(np.float32) for name in stored.files}
+            count = 1 + max(int(name.split("_", 1)[0][1:]) for name in weights)
+            self.members = [{name.split("_", 1)[1]: v for name, v in weights.items() if name.startswith(f"m{k}_")} for k in range(count)]
             self.manifest: dict[str, Any] = json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
             self.threshold = float(self.manifest["threshold"])
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, IndexError) as error:
             raise SupportUnavailable(f"{self.folder}: unreadable support head ({error})") from None
         self.states = states or TokenStates()
 
-    def features(self, claim: str, evidence: Sequence[str], result: Support) -> np.ndarray:
+    def probability(self, claim: str, evidence: Sequence[str], result: Support) -> float:
+        """The members' mean probability; token states are computed once, each member projects them its own way."""
         c_states, c_ids = self.states.states(claim)
         e_states, e_ids = stacked(self.states, evidence)
-        return np.concatenate([token_features(self.weights, c_states, c_ids, e_states, e_ids), extra_features(claim, evidence, result)])
-
-    def probability(self, claim: str, evidence: Sequence[str], result: Support) -> float:
-        return mlp(self.weights, self.features(claim, evidence, result))
+        extra = extra_features(claim, evidence, result)
+        return float(np.mean([mlp(w, np.concatenate([token_features(w, c_states, c_ids, e_states, e_ids), extra])) for w in self.members]))
 
 
 @lru_cache(maxsize=1)
