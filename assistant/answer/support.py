@@ -15,11 +15,12 @@ versus the best sentence of a passage of the same question that it does not
 cite (the "cited the wrong sentence" case). README, section "Written answers
 from an LLM", gives the figures.
 
-When the trained support head ships (assistant/models/support, see
-`assistant.answer.support_head`), it judges the sentence instead of that
-weighted sum: `Support.score` is then its probability and
-`Support.threshold` its calibrated bar. The hard checks still veto. Without
-the weights file the weighted sum decides, with one warning.
+When a trained support head is installed in assistant/models/support
+(`python bench/train_support.py`; see `assistant.answer.support_head`), it
+judges the sentence instead of that weighted sum: `Support.score` is then
+its probability and `Support.threshold` its calibrated bar; the hard checks
+still veto. It is not shipped: on held-out data it did not beat this
+weighted sum (README, "Written answers from an LLM").
 """
 
 from __future__ import annotations

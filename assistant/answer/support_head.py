@@ -13,10 +13,13 @@ check's own figures and hard checks (EXTRA_FEATURES). A tiny MLP turns them
 into the probability that the evidence supports the claim; five such
 heads (seeds 0-4) are averaged, because one alone swings with its seed.
 
-Trained by `bench/train_support.py` (QuoteSum half + synthetic news pairs);
-weights, threshold, data and figures in `assistant/models/support/`. When the
-weights file is missing `shipped_support_head()` warns once and returns None:
-the old scoring decides, as before.
+Trained by `bench/train_support.py` (QuoteSum half + synthetic news pairs)
+into `assistant/models/support/` (weights, threshold, data and figures).
+NOT SHIPPED: on held-out data it traded wrong citations rejected for
+supported sentences kept without beating the old check (README, "Written
+answers from an LLM"; the measured manifest is bench/results/support_head.json).
+With no such folder the old scoring decides, silently; with the folder but
+no readable weights `shipped_support_head()` warns once and returns None.
 """
 
 from __future__ import annotations
@@ -106,7 +109,11 @@ class SupportHead:
 
 @lru_cache(maxsize=1)
 def shipped_support_head() -> SupportHead | None:
-    """The head in assistant/models/support, or None (with one warning) when it is missing."""
+    """The head in assistant/models/support, or None: silently when that folder is not there (not shipped:
+    it did not beat the old check on held-out data, see README), with one warning when the folder is there
+    but its weights are missing or unreadable."""
+    if not SUPPORT_DIR.is_dir():
+        return None
     try:
         return SupportHead(SUPPORT_DIR)
     except SupportUnavailable as error:
