@@ -20,7 +20,11 @@ Then the same check on data/support_paraphrases.jsonl: LLM-style paraphrases
 of sentences of the bundled articles (supported), and claims with a swapped
 name, the opposite polarity, or a fact of another sentence (unsupported),
 each against the sentence it cites, with the composer's name context (the
-sentence's neighbours, the title, the outlet).
+sentence's neighbours, the title, the outlet); and the same on the held-out
+set data/support_paraphrases_heldout.jsonl. For QuoteSum and both sets it
+prints the old check next to the shipped support head
+(assistant/models/support, bench/train_support.py), on the QuoteSum parts
+that training used, calibrated on, and held out.
 
     python bench/calibrate_support.py
 """
@@ -37,6 +41,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from assistant.embed.embedding import default_embedder  # noqa: E402
 from assistant.text import terms  # noqa: E402
@@ -72,6 +77,12 @@ def sentences_of(text: str) -> list[str]:
 def pairs():
     """(answer sentence, cited passage sentences, uncited passage sentences) triples; a passage's
     title leads its sentences (where a name may be met, as an article's title is in NewsCite)."""
+    for _, sentence, cited, uncited in question_pairs():
+        yield sentence, cited, uncited
+
+
+def question_pairs():
+    """`pairs()` with the record's question first (bench/train_support.py splits the records by it)."""
     for line in QUOTESUM.read_text().splitlines():
         record = json.loads(line)
         passages = {n: record.get(f"source{n}", "") for n in range(1, 9)}
@@ -87,6 +98,7 @@ def pairs():
             if not cited or not uncited or len(terms(sentence)) < 3:
                 continue
             yield (
+                record["question"],
                 sentence,
                 [s for n in sorted(cited) for s in [titles[n], *sentences_of(passages[n])] if s],
                 [s for n in sorted(uncited) for s in [titles[n], *sentences_of(passages[n])] if s],
@@ -151,33 +163,41 @@ def main() -> None:
 
 
 def paraphrases() -> None:
-    """The support check as the LLM path runs it, on the hand-written paraphrase set."""
-    import collections
-    import tempfile
+    """The support check as the LLM path runs it, on both hand-written paraphrase sets: the old check and the support head."""
+    from bench_support import paraphrase_rows_and_head
 
-    from assistant import Assistant
-    from assistant.answer.constraints import name_context
-    from assistant.answer.support import is_supported, support
+    rows, head = paraphrase_rows_and_head()
+    print(f"\n| paraphrase set | claims | old check right | support head right (threshold {head.threshold:.3f}) |" if head else
+          "\n| paraphrase set | claims | old check right | (no support head shipped) |")
+    print("|---|---|---|---|")
+    for group in ("paraphrases_dev", "paraphrases_heldout"):
+        part = [r for r in rows if r.group == group]
+        for label, kind in sorted({(r.label, r.kind) for r in part}, key=lambda k: (-k[0], k[1])):
+            some = [r for r in part if (r.label, r.kind) == (label, kind)]
+            old = sum(r.old() == bool(label) for r in some)
+            new = sum(r.new(head.threshold) == bool(label) for r in some) if head else "-"
+            print(f"| {group.split('_')[1]}: {'kept' if label else 'rejected'} ({kind}) | {len(some)} | {old} | {new} |")
 
-    bot = Assistant.from_directory(ROOT / "data" / "articles", Path(tempfile.mkdtemp()) / "index")
-    data = bot.data
-    rows = [json.loads(line) for line in (ROOT / "data" / "support_paraphrases.jsonl").read_text().splitlines()]
-    doc_index = {article.doc_id: i for i, article in enumerate(data.articles)}
-    outcome: collections.Counter = collections.Counter()
-    for record, vector in zip(rows, bot.embedder.embed([r["claim"] for r in rows])):
-        doc = doc_index[record["doc"].removesuffix(".txt")]
-        row = next(i for i, (d, start, end) in enumerate(data.sentences[:, :3]) if d == doc and start <= record["start"] < end)
-        outlet = data.articles[doc].outlet_name
-        result = support(record["claim"], vector, [data.sentence_text(row)], bot.composer.vectors.get([row]),
-                         frozenset(terms(outlet)), context=name_context(data, row))
-        outcome[(record["label"], record["kind"], is_supported(result))] += 1
-    print("\n| paraphrase set | pairs | judged supported |")
-    print("|---|---|---|")
-    for label, kind in sorted({(l, k) for l, k, _ in outcome}):
-        total = outcome[(label, kind, True)] + outcome[(label, kind, False)]
-        print(f"| {label} ({kind}) | {total} | {outcome[(label, kind, True)]} |")
+
+def quotesum_head() -> None:
+    """QuoteSum pairs, old check vs the shipped support head, per part of bench/train_support.py's split."""
+    from bench_support import quotesum_rows_and_head
+
+    rows, head = quotesum_rows_and_head()
+    if head is None:
+        print("\n(no support head shipped)")
+        return
+    print("\n| QuoteSum part | pairs | old: supported kept | wrong rejected | head: supported kept | wrong rejected |")
+    print("|---|---|---|---|---|---|")
+    for group in ("quotesum_training", "quotesum_calibration", "quotesum_heldout"):
+        pos = [r for r in rows if r.group == group and r.label]
+        neg = [r for r in rows if r.group == group and not r.label]
+        print(f"| {group.split('_')[1]} | {len(pos)} + {len(neg)} | {np.mean([r.old() for r in pos]):.3f} | "
+              f"{np.mean([not r.old() for r in neg]):.3f} | {np.mean([r.new(head.threshold) for r in pos]):.3f} | "
+              f"{np.mean([not r.new(head.threshold) for r in neg]):.3f} |")
 
 
 if __name__ == "__main__":
     main()
+    quotesum_head()
     paraphrases()

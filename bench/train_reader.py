@@ -147,6 +147,17 @@ class Bank:
             self.items.append(self.states.states(text))
         return self.index[text]
 
+    def stack(self, texts: tuple[str, ...]) -> int:
+        """Several texts' states stacked as one item (the support head's several cited sentences)."""
+        if len(texts) == 1:
+            return self(texts[0])
+        key = "\x00".join(texts)
+        if key not in self.index:
+            parts = [self.items[self(t)] for t in texts]
+            self.index[key] = len(self.items)
+            self.items.append((np.concatenate([p[0] for p in parts]), [i for p in parts for i in p[1]]))
+        return self.index[key]
+
     def padded(self, which: list[int]):
         """(states, mask) tensors of the chosen texts, padded to the longest."""
         import torch
@@ -214,14 +225,22 @@ def build_head():
 
 
 def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weight_decay: float, text: bool):
-    import torch
-
-    torch.manual_seed(seed)
-    torch.set_num_threads(2)
     q_index = [bank(q) for q, _, _, _ in rows]
     s_index = [bank(s) for _, s, _, _ in rows]
     composer = np.stack([np.concatenate([c.vector(), text_features(q, s)] if text else [c.vector()]) for q, s, c, _ in rows])
-    labels = torch.tensor([y for *_, y in rows], dtype=torch.float32)
+    return fit(bank, q_index, s_index, composer, [y for *_, y in rows], seed, epochs, batch, lr, weight_decay)
+
+
+def fit(bank: Bank, q_index: list[int], s_index: list[int], composer: np.ndarray, labels_list: list[int], seed: int,
+        epochs: int, batch: int, lr: float, weight_decay: float, threads: int = 2):
+    """Train `Head` on (question or claim, sentence or evidence) pairs of the bank, with `composer` as extra features.
+
+    Shared with bench/train_support.py (the support head: claim against cited evidence)."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    labels = torch.tensor(labels_list, dtype=torch.float32)
     mean = np.concatenate([np.zeros(TOKEN_FEATURES), composer.mean(0)]).astype(np.float32)
     std = np.concatenate([np.full(TOKEN_FEATURES, 0.3), composer.std(0) + 1e-3]).astype(np.float32)
     head = build_head()(mean, std)
@@ -238,7 +257,7 @@ def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weigh
     q_row = torch.tensor([q_where[i] for i in q_index])
     where = {v: k for k, v in enumerate(sentences)}
     s_row = torch.tensor([where[i] for i in s_index])
-    exact = torch.zeros(len(rows), q_states.shape[1])
+    exact = torch.zeros(len(labels_list), q_states.shape[1])
     for n, (qi, si) in enumerate(zip(q_index, s_index)):
         present = set(bank.items[si][1])
         ids = bank.items[qi][1]
@@ -246,7 +265,7 @@ def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weigh
     lengths = np.array([len(bank.items[i][1]) for i in s_index], dtype=np.float64)
     for epoch in range(epochs):
         # batches of alike sentence lengths (little padding), in random order
-        order = np.argsort(lengths + generator.random(len(rows)) * 6, kind="stable")
+        order = np.argsort(lengths + generator.random(len(labels_list)) * 6, kind="stable")
         batches = [order[first : first + batch] for first in range(0, len(order), batch)]
         total = 0.0
         for b in generator.permutation(len(batches)):
@@ -260,7 +279,7 @@ def train(rows, bank: Bank, seed: int, epochs: int, batch: int, lr: float, weigh
             loss.backward()
             optimiser.step()
             total += float(loss.detach()) * len(idx)
-        print(f"epoch {epoch + 1}: loss {total / len(rows):.4f}", file=sys.stderr)
+        print(f"epoch {epoch + 1}: loss {total / len(labels_list):.4f}", file=sys.stderr)
     return head
 
 

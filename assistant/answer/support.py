@@ -14,13 +14,20 @@ a sentence against the best sentence of the passage it cites (supported)
 versus the best sentence of a passage of the same question that it does not
 cite (the "cited the wrong sentence" case). README, section "Written answers
 from an LLM", gives the figures.
+
+When a trained support head is installed in assistant/models/support
+(`python bench/train_support.py`; see `assistant.answer.support_head`), it
+judges the sentence instead of that weighted sum: `Support.score` is then
+its probability and `Support.threshold` its calibrated bar; the hard checks
+still veto. It is not shipped: on held-out data it did not beat this
+weighted sum (README, "Written answers from an LLM").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence, Union
 
 import numpy as np
 
@@ -28,6 +35,9 @@ from assistant.answer.constraints import Mentions, mentions, missing, question_c
 from assistant.outlets.conflicts.polarity import polarity_conflict
 from assistant.outlets.conflicts.statement import Statement
 from assistant.text import terms
+
+if TYPE_CHECKING:
+    from assistant.answer.support_head import SupportHead
 
 SUPPORT_WEIGHT = 0.5  # share of the cosine; the rest is keyword overlap
 SUPPORT_THRESHOLD = 0.59  # Youden-optimal at that weight on QuoteSum
@@ -69,12 +79,15 @@ def overlap(sentence_terms: frozenset[str], evidence_terms: frozenset[str]) -> f
 class Support:
     """The support of one sentence by a set of evidence sentences."""
 
-    score: float
+    score: float  # what `threshold` is compared with: the head's probability, or `similarity` without the head
     cosine: float  # best cosine of the sentence with any one evidence sentence
     overlap: float  # share of its content words found in the evidence together
     missing_numbers: tuple[str, ...] = ()
     missing_names: tuple[str, ...] = ()  # names the sentence has and the evidence does not
     contradiction: str = ""  # what the sentence asserts that a cited sentence denies, or the reverse
+    similarity: float = 0.0  # weight x cosine + (1 - weight) x overlap (the old score)
+    threshold: float = SUPPORT_THRESHOLD
+    judged_by: str = "similarity"  # or "support head"
 
 
 def claim_of(sentence: str) -> str:
@@ -103,6 +116,9 @@ def contradiction(sentence: str, sentence_vector: np.ndarray, evidence: Sequence
     return ""
 
 
+SHIPPED = "shipped"  # `support(head=SHIPPED)`: the shipped support head when its weights file is there
+
+
 def support(
     sentence: str,
     sentence_vector: np.ndarray,
@@ -111,10 +127,12 @@ def support(
     extra_terms: frozenset[str] = frozenset(),
     weight: float = SUPPORT_WEIGHT,
     context: Sequence[str] = (),
+    head: Union["SupportHead", str, None] = SHIPPED,
 ) -> Support:
     """Score `sentence` against `evidence` together; `extra_terms` count as found (the outlets' names),
     and a name counts as found in `context` too (the cited sentences' neighbours, titles and outlets:
-    "We have proposed ..." is the FSA's words two sentences after the FSA is named)."""
+    "We have proposed ..." is the FSA's words two sentences after the FSA is named).
+    `head=None` scores with the old weighted sum only."""
     if not evidence:
         return Support(0.0, 0.0, 0.0)
     claim = claim_of(sentence)
@@ -123,13 +141,29 @@ def support(
     share = overlap(frozenset(terms(claim)), evidence_terms)
     evidence_numbers = frozenset(n for text in evidence for n in numbers_in(text))
     missing_numbers = tuple(sorted(numbers_in(claim) - evidence_numbers))
-    return Support(
-        weight * cosine + (1 - weight) * share, cosine, share, missing_numbers,
+    similarity = weight * cosine + (1 - weight) * share
+    result = Support(
+        similarity, cosine, share, missing_numbers,
         names_missing(claim, [*evidence, *context]),
         contradiction(claim, sentence_vector, evidence, evidence_vectors),
+        similarity,
     )
+    if head == SHIPPED:
+        from assistant.answer.support_head import shipped_support_head
+
+        head = shipped_support_head()
+    if head is not None and not isinstance(head, str):
+        result.score = head.probability(claim, evidence, result)
+        result.threshold = head.threshold
+        result.judged_by = "support head"
+    return result
 
 
-def is_supported(result: Support, threshold: float = SUPPORT_THRESHOLD) -> bool:
-    return (not result.missing_numbers and not result.missing_names and not result.contradiction
-            and result.score >= threshold)
+def hard_checks_pass(result: Support) -> bool:
+    """Numbers, names and polarity: what a similarity cannot see, and a veto whoever judges the rest."""
+    return not result.missing_numbers and not result.missing_names and not result.contradiction
+
+
+def is_supported(result: Support, threshold: float | None = None) -> bool:
+    """The hard checks pass and the score reaches `threshold` (default: the bar of whoever scored it)."""
+    return hard_checks_pass(result) and result.score >= (result.threshold if threshold is None else threshold)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from assistant.answer.constraints import name_context
 from assistant.answer.evidence import Evidence
 from assistant.answer.extractive import AnswerComposer, make_citation
-from assistant.answer.support import SUPPORT_THRESHOLD, Support, is_supported, support
+from assistant.answer.support import Support, is_supported, support
 from assistant.llm.drafts import Draft
 from assistant.llm.quotations import verify_quotations
 from assistant.model import AnswerSentence, Citation, SourceRef, UnsupportedSentence
@@ -42,7 +42,8 @@ class _Checked:
 class Verifier:
     """Feed it the LLM's sentences one by one (`check`); it builds the verified answer."""
 
-    def __init__(self, composer: AnswerComposer, evidence: list[Evidence], threshold: float = SUPPORT_THRESHOLD) -> None:
+    def __init__(self, composer: AnswerComposer, evidence: list[Evidence], threshold: float | None = None) -> None:
+        """`threshold` None: the bar of whoever scores support (the support head's, or SUPPORT_THRESHOLD without it)."""
         self.composer = composer
         self.data = composer.data
         self.evidence = evidence
@@ -100,7 +101,7 @@ class Verifier:
             return None
         if not is_supported(result, self.threshold):
             self._reject(
-                draft, f"the cited evidence does not support it (support {result.score:.2f} < {self.threshold})", result
+                draft, f"the cited evidence does not support it (support {result.score:.2f} < {result.threshold if self.threshold is None else self.threshold:.2f})", result
             )
             return None
         return _Checked(shown, self._relevant(draft.bare, vector, cited), result)

@@ -21,7 +21,6 @@ from typing import Any, Iterator
 from assistant.answer.evidence import MAX_EVIDENCE, Evidence, outlets_of, render_evidence, select_evidence
 from assistant.answer.extractive import AnswerComposer
 from assistant.answer.retrieval import Retrieval
-from assistant.answer.support import SUPPORT_THRESHOLD
 from assistant.answer.verify import Verifier
 from assistant.llm.call import DEFAULT_TIMEOUT, LLMError, LLMTimeout, stream_text
 from assistant.llm.drafts import DraftStream
@@ -52,7 +51,7 @@ class LLMComposer:
         llm: Any,
         timeout: float = DEFAULT_TIMEOUT,
         max_evidence: int = MAX_EVIDENCE,
-        support_threshold: float = SUPPORT_THRESHOLD,
+        support_threshold: float | None = None,  # None: the support check's own bar
     ) -> None:
         self.composer = composer
         self.llm = llm
