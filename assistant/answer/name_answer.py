@@ -10,10 +10,12 @@ conflict check between outlets compares the `answer_names` of their quotes
 
 A name is a run of capitalised words ("Lieutenant Colonel Ahmad Saoud",
 "University of Chicago", "Bed Bath & Beyond"), minus a leading function word
-("The"), months and weekdays, a sentence's lone first word ("Sales of ...":
-capitalised because it comes first), and demonyms before a noun ("the
-Egyptian capital", "South Korean show"). Names the question already uses do
-not count: restating the question is not answering it.
+("The"), months and weekdays, datelines ("WASHINGTON –", "(CNN)"), a
+sentence's lone first word ("Sales of ...": capitalised because it comes
+first), adjective compounds ("Grammy-winning") and demonyms before a noun
+("the Egyptian capital", "South Korean show"). Names the question already
+uses do not count (restating the question is not answering it), nor the
+setting most readers share ("US").
 
 Offsets are into the quote, so `quote[start:end]` is the name, character for
 character.
