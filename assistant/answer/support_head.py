@@ -29,7 +29,7 @@ import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -37,8 +37,15 @@ from assistant.answer.reading import mlp, token_features
 from assistant.embed.token_states import TokenStates
 from assistant.text import terms
 
-if TYPE_CHECKING:
-    from assistant.answer.support import Support
+class OldCheck(Protocol):
+    """What the head reads of the old check's `assistant.answer.support.Support` (no import: support imports this)."""
+
+    similarity: float
+    cosine: float
+    overlap: float
+    missing_numbers: tuple[str, ...]
+    missing_names: tuple[str, ...]
+    contradiction: str
 
 SUPPORT_DIR = Path(__file__).resolve().parents[1] / "models" / "support"  # assistant/models/support
 WEIGHTS_FILE = "support_head.npz"
@@ -56,7 +63,7 @@ class SupportUnavailable(RuntimeError):
     """The head's weights are missing or unreadable: the old scoring decides."""
 
 
-def extra_features(claim: str, evidence: Sequence[str], result: Support) -> np.ndarray:
+def extra_features(claim: str, evidence: Sequence[str], result: OldCheck) -> np.ndarray:
     """The old check's view of the pair (EXTRA_FEATURES), from its `Support` and the texts."""
     joined = " ".join(evidence)
     claim_terms, evidence_terms = frozenset(terms(claim)), frozenset(terms(joined))
@@ -99,7 +106,7 @@ class SupportHead:
             raise SupportUnavailable(f"{self.folder}: unreadable support head ({error})") from None
         self.states = states or TokenStates()
 
-    def probability(self, claim: str, evidence: Sequence[str], result: Support) -> float:
+    def probability(self, claim: str, evidence: Sequence[str], result: OldCheck) -> float:
         """The members' mean probability; token states are computed once, each member projects them its own way."""
         c_states, c_ids = self.states.states(claim)
         e_states, e_ids = stacked(self.states, evidence)
