@@ -38,6 +38,15 @@ def test_conflicts_and_comparison_render_escaped_and_clickable():
     assert "Silent on this: Quay &lt;Times&gt;." in panel and "Reported by 2 outlets" in panel
 
 
+def test_different_answers_are_announced_as_such_not_as_a_disagreement():
+    cairo = citation("The talks will be held in Cairo next week.", outlet="Al-Ahram", doc_id="ahram")
+    geneva = citation("The talks will be held in Geneva next week.", outlet="Swissinfo", doc_id="swissinfo")
+    conflict = Conflict("answer", "where", [ConflictSide("Cairo", [cairo]), ConflictSide("Geneva", [geneva])])
+    html = render_conflicts([conflict])
+    assert "Outlets name different answers (where):" in html and "Outlets disagree" not in html
+    assert "“Cairo”</span>: Al-Ahram" in html and "“Geneva”</span>: Swissinfo" in html
+
+
 def test_answer_with_conflicts_shows_them_instead_of_restating(bot):
     answer = bot.ask("Did the Free Syrian Army reject Russia's offer of help?")
     html = render_answer(answer)
