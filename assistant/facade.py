@@ -9,8 +9,8 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
-from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.answer.named_quote import name_what_is_asked
+from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.answer.short_answer import lead_with_short_answer
 from assistant.embed.embedding import Embedder, question_embedder
 from assistant.eval.runner import evaluate

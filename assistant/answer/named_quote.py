@@ -27,8 +27,8 @@ from assistant.model import Answer
 def name_what_is_asked(answer: Answer, data: IndexData) -> Answer:
     """The answer with its first quote widened to the neighbouring sentence that names what is asked, if needed."""
     question = own_part(answer.query or answer.question)  # a follow-up's own words, not the question appended to it
-    if answer.abstained or answer.mode != "extractive" or not answer.citations or not wants_a_name(question):
-        return answer
+    if answer.abstained or answer.conflicts or answer.mode != "extractive" or not answer.citations or not wants_a_name(question):
+        return answer  # where outlets disagree, the sides' quotes stand as the comparison gave them
     first = answer.citations[0]
     if new_names(question, first.quote):
         return answer
