@@ -45,3 +45,25 @@ def shared_dataset(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found: this test needs ../shared/datasets")
     return path
+
+
+def corpus_texts(dai_ids: set[str], rtqa_ids: set[str]) -> dict[tuple[str, str], str]:
+    """Article texts of the shared news corpora, keyed (source, id): News Articles (Dai 2017) by `article_id`,
+    the RealTime QA corpus by `doc_id`; skips the test when ../shared/datasets is absent."""
+    import csv
+    import gzip
+    import json
+
+    texts: dict[tuple[str, str], str] = {}
+    csv.field_size_limit(10**8)
+    with open(shared_dataset("news_dai2017", "NewsArticles.csv"), newline="", encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            if record["article_id"] in dai_ids:
+                texts["news_dai2017", record["article_id"]] = record["text"]
+    with gzip.open(shared_dataset("realtimeqa", "news_corpus.jsonl.gz"), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if any(doc in line[:200] for doc in rtqa_ids):  # cheap prefilter before parsing the line
+                record = json.loads(line)
+                if record["doc_id"] in rtqa_ids:
+                    texts["realtimeqa", record["doc_id"]] = record["text"]
+    return texts

@@ -7,14 +7,12 @@ more than the answer, a story in both splits) would silently bend the score.
 
 from __future__ import annotations
 
-import csv
-import gzip
 import json
 from collections import Counter
 
 import pytest
 
-from tests.conftest import ROOT, shared_dataset
+from tests.conftest import ROOT, corpus_texts
 
 DATA = ROOT / "data" / "answer_conflicts.jsonl"
 LABELS = {"different_answer", "same_answer", "one_silent"}
@@ -94,18 +92,7 @@ def test_sentences_are_the_articles_own_text_at_their_offsets():
     sides = [(r["id"], side) for r in rows for side in (r["a"], r["b"])]
     dai = {str(s["article_id"]) for _, s in sides if s["source"] == "news_dai2017"}
     rtqa = {s["article_id"] for _, s in sides if s["source"] == "realtimeqa"}
-    texts: dict[tuple[str, str], str] = {}
-    csv.field_size_limit(10**8)
-    with open(shared_dataset("news_dai2017", "NewsArticles.csv"), newline="", encoding="utf-8") as handle:
-        for record in csv.DictReader(handle):
-            if record["article_id"] in dai:
-                texts["news_dai2017", record["article_id"]] = record["text"]
-    with gzip.open(shared_dataset("realtimeqa", "news_corpus.jsonl.gz"), "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if any(doc in line[:200] for doc in rtqa):
-                record = json.loads(line)
-                if record["doc_id"] in rtqa:
-                    texts["realtimeqa", record["doc_id"]] = record["text"]
+    texts = corpus_texts(dai, rtqa)
     for item_id, side in sides:
         original = texts[side["source"], str(side["article_id"])][side["start"] : side["end"]]
         if not side["edited"]:

@@ -144,27 +144,13 @@ def test_labelled_pairs_carry_their_provenance():
 @pytest.mark.shared
 def test_corpus_pairs_are_exact_slices_of_the_shared_datasets():
     """Every pair from ../shared/datasets quotes its article at the stated offsets."""
-    import csv
-    import gzip
-
-    from tests.conftest import shared_dataset
+    from tests.conftest import corpus_texts
 
     rows = [json.loads(line) for line in (ROOT / "data" / "conflict_pairs.jsonl").read_text().splitlines()]
     sides = [side for r in rows for side in (r["a"], r["b"])]
     dai = {str(s["article_id"]) for s in sides if s["source"] == "news_dai2017"}
     rtqa = {s["doc_id"] for s in sides if s["source"] == "realtimeqa"}
-    texts: dict[tuple[str, str], str] = {}
-    csv.field_size_limit(10**8)
-    with open(shared_dataset("news_dai2017", "NewsArticles.csv"), newline="", encoding="utf-8") as handle:
-        for record in csv.DictReader(handle):
-            if record["article_id"] in dai:
-                texts["news_dai2017", record["article_id"]] = record["text"]
-    with gzip.open(shared_dataset("realtimeqa", "news_corpus.jsonl.gz"), "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if any(doc in line[:200] for doc in rtqa):
-                record = json.loads(line)
-                if record["doc_id"] in rtqa:
-                    texts["realtimeqa", record["doc_id"]] = record["text"]
+    texts = corpus_texts(dai, rtqa)
     checked = 0
     for side in sides:
         if side["source"] == "bundled":
