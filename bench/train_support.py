@@ -50,9 +50,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from assistant.answer.reading import mlp, token_features  # noqa: E402
+from assistant.answer.reading import MANIFEST_FILE, mlp, token_features  # noqa: E402
 from assistant.answer.support import SUPPORT_THRESHOLD, SUPPORT_WEIGHT, claim_of, hard_checks_pass, numbers_in, overlap, support  # noqa: E402
-from assistant.answer.support_head import EXTRA_FEATURES, MANIFEST_FILE, SUPPORT_DIR, WEIGHTS_FILE, extra_features  # noqa: E402
+from assistant.answer.support_head import EXTRA_FEATURES, SUPPORT_DIR, WEIGHTS_FILE, extra_features  # noqa: E402
 from assistant.embed.token_states import LAYERS  # noqa: E402
 from assistant.text import terms  # noqa: E402
 from calibrate_support import question_pairs  # noqa: E402

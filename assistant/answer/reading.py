@@ -106,6 +106,13 @@ def text_features(question: str, sentence: str) -> np.ndarray:
     )
 
 
+def read_head(folder: Path, weights_file: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """A head trained here: its float32 arrays and its manifest (OSError, ValueError or KeyError when unreadable)."""
+    with np.load(folder / weights_file) as stored:
+        weights = {name: stored[name].astype(np.float32) for name in stored.files}
+    return weights, json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+
+
 def mlp(weights: dict[str, np.ndarray], features: np.ndarray) -> float:
     x = (features - weights["mean"]) / weights["std"]
     h = np.maximum(0.0, x @ weights["w1"] + weights["b1"])
@@ -122,9 +129,7 @@ class ReadingHead:
         if not path.is_file():
             raise ReadingUnavailable(f"{path}: no such file (train it with `python bench/train_reader.py`)")
         try:
-            with np.load(path) as stored:
-                self.weights = {name: stored[name].astype(np.float32) for name in stored.files}
-            self.manifest: dict[str, Any] = json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+            self.weights, self.manifest = read_head(self.folder, WEIGHTS_FILE)
             self.threshold = float(self.manifest["threshold"])
             self.text = "text" in self.manifest.get("features", {})  # heads trained with TEXT_FEATURES read them too
         except (OSError, ValueError, KeyError) as error:

@@ -24,16 +24,15 @@ no readable weights `shipped_support_head()` warns once and returns None.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
-from assistant.answer.reading import mlp, token_features
+from assistant.answer.reading import mlp, read_head, token_features
 from assistant.embed.token_states import TokenStates
 from assistant.text import terms
 
@@ -49,7 +48,6 @@ class OldCheck(Protocol):
 
 SUPPORT_DIR = Path(__file__).resolve().parents[1] / "models" / "support"  # assistant/models/support
 WEIGHTS_FILE = "support_head.npz"
-MANIFEST_FILE = "manifest.json"
 EXTRA_FEATURES = (
     "old score", "cosine", "keyword overlap", "a number is missing", "a name is missing", "polarity conflict",
     "claim content words (/20)", "claim content words the evidence lacks (/5)", "negation in one of the two only",
@@ -96,11 +94,9 @@ class SupportHead:
         if not path.is_file():
             raise SupportUnavailable(f"{path}: no such file (train it with `python bench/train_support.py`)")
         try:
-            with np.load(path) as stored:
-                weights = {name: stored[name].astype(np.float32) for name in stored.files}
+            weights, self.manifest = read_head(self.folder, WEIGHTS_FILE)
             count = 1 + max(int(name.split("_", 1)[0][1:]) for name in weights)
             self.members = [{name.split("_", 1)[1]: v for name, v in weights.items() if name.startswith(f"m{k}_")} for k in range(count)]
-            self.manifest: dict[str, Any] = json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
             self.threshold = float(self.manifest["threshold"])
         except (OSError, ValueError, KeyError, IndexError) as error:
             raise SupportUnavailable(f"{self.folder}: unreadable support head ({error})") from None
