@@ -39,6 +39,12 @@ def bot(bundled_copy, embedder, tmp_path_factory):
     return Assistant.from_directory(bundled_copy, index_dir=tmp_path_factory.mktemp("index"), embedder=embedder)
 
 
+def bundled_line(article: str, start: str) -> str:
+    """The line of a bundled article that starts with `start` (its sentence, as the index keeps it)."""
+    lines = (BUNDLED / article).read_text(encoding="utf-8").splitlines()
+    return next(line for line in lines if line.startswith(start))
+
+
 def shared_dataset(*parts: str) -> Path:
     """Path into ../shared/datasets, skipping the test when it is absent."""
     path = SHARED.joinpath(*parts)

@@ -13,16 +13,12 @@ from assistant.answer import reading
 from assistant.answer.extractive import AnswerComposer
 from assistant.embed.token_states import exported_states_model
 from assistant.answer.reading import READER_DIR, WEIGHTS_FILE, CandidateScores, ReadingHead, ReadingUnavailable
-from tests.conftest import BUNDLED, ROOT
+from tests.conftest import ROOT, bundled_line
 
 if not (READER_DIR / WEIGHTS_FILE).is_file():
     pytest.skip(f"{READER_DIR / WEIGHTS_FILE} not found: train it with `python bench/train_reader.py`", allow_module_level=True)
 
-CAIRO = next(
-    line
-    for line in (BUNDLED / "000_4fb80201a179085a.txt").read_text(encoding="utf-8").splitlines()
-    if line.startswith("The so-called Free Syrian Army (FSA) militant group")
-)
+CAIRO = bundled_line("000_4fb80201a179085a.txt", "The so-called Free Syrian Army (FSA) militant group")
 ANSWERED = [
     "Where did the FSA propose to meet Russia?",
     "Who is the spokesman for Division 13 of the Free Syrian Army?",

@@ -10,13 +10,9 @@ import pytest
 from assistant.answer import support_head
 from assistant.answer.support import SUPPORT_THRESHOLD, is_supported, support
 from assistant.answer.support_head import WEIGHTS_FILE, SupportHead, SupportUnavailable
-from tests.conftest import BUNDLED
+from tests.conftest import bundled_line
 
-CAIRO = next(
-    line
-    for line in (BUNDLED / "000_4fb80201a179085a.txt").read_text(encoding="utf-8").splitlines()
-    if line.startswith("The so-called Free Syrian Army (FSA) militant group")
-)
+CAIRO = bundled_line("000_4fb80201a179085a.txt", "The so-called Free Syrian Army (FSA) militant group")
 CLAIM = "The FSA said it was ready for talks with Russia in Cairo."
 
 

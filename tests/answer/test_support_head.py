@@ -6,16 +6,12 @@ import pytest
 
 from assistant.answer.support import SUPPORT_THRESHOLD, is_supported, support
 from assistant.answer.support_head import SUPPORT_DIR, WEIGHTS_FILE, SupportHead
-from tests.conftest import BUNDLED
+from tests.conftest import bundled_line
 
 if not (SUPPORT_DIR / WEIGHTS_FILE).is_file():
     pytest.skip(f"{SUPPORT_DIR / WEIGHTS_FILE} not found: train it with `python bench/train_support.py`", allow_module_level=True)
 
-CAIRO = next(
-    line
-    for line in (BUNDLED / "000_4fb80201a179085a.txt").read_text(encoding="utf-8").splitlines()
-    if line.startswith("The so-called Free Syrian Army (FSA) militant group")
-)
+CAIRO = bundled_line("000_4fb80201a179085a.txt", "The so-called Free Syrian Army (FSA) militant group")
 
 
 @pytest.fixture(scope="module")
