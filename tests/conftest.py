@@ -39,6 +39,20 @@ def bot(bundled_copy, embedder, tmp_path_factory):
     return Assistant.from_directory(bundled_copy, index_dir=tmp_path_factory.mktemp("index"), embedder=embedder)
 
 
+def bot_over_articles(tmp_path_factory, embedder, name: str, articles: dict[str, tuple[str, str | None, str]]):
+    """An Assistant with a real index over articles written for a test: file name -> (outlet, title, text)."""
+    import json
+
+    from assistant import Assistant
+
+    folder = tmp_path_factory.mktemp(name)
+    for file_name, (_, _, text) in articles.items():
+        (folder / file_name).write_text(text)
+    manifest = {file_name: {"outlet": outlet, "title": title} for file_name, (outlet, title, _) in articles.items()}
+    (folder / "sources.json").write_text(json.dumps(manifest))
+    return Assistant.from_directory(folder, index_dir=tmp_path_factory.mktemp(f"{name}_index"), embedder=embedder)
+
+
 def bundled_line(article: str, start: str) -> str:
     """The line of a bundled article that starts with `start` (its sentence, as the index keeps it)."""
     lines = (BUNDLED / article).read_text(encoding="utf-8").splitlines()

@@ -1,11 +1,10 @@
 """Different answers between outlets: "in Cairo" against "in Geneva" (assistant/outlets/conflicts/answers.py)."""
 
-import json
-
 import pytest
 
 from assistant.outlets.conflicts.answers import answer_conflict
 from assistant.outlets.conflicts.statement import Statement
+from tests.conftest import bot_over_articles
 
 WHERE = "Where will the rebels' talks with Russia be held?"
 
@@ -60,20 +59,12 @@ def test_different_organisations_with_the_same_head_differ():
 
 @pytest.fixture(scope="module")
 def venue_bot(tmp_path_factory, embedder):
-    from assistant import Assistant
-
-    folder = tmp_path_factory.mktemp("venue")
     articles = {
-        "ahram.txt": ("Al-Ahram", "The rebels are ready for talks with Russia, and the talks will be held in Cairo next week, a rebel spokesman said. Fighting continued near Aleppo."),
-        "swissinfo.txt": ("Swissinfo", "The talks between the rebels and Russia will be held in Geneva next week, the rebel spokesman said. Diplomats welcomed the news."),
-        "sbs.txt": ("SBS News", "Russia offered the rebels air support on Saturday. The rebels said the offer came too late."),
+        "ahram.txt": ("Al-Ahram", None, "The rebels are ready for talks with Russia, and the talks will be held in Cairo next week, a rebel spokesman said. Fighting continued near Aleppo."),
+        "swissinfo.txt": ("Swissinfo", None, "The talks between the rebels and Russia will be held in Geneva next week, the rebel spokesman said. Diplomats welcomed the news."),
+        "sbs.txt": ("SBS News", None, "Russia offered the rebels air support on Saturday. The rebels said the offer came too late."),
     }
-    manifest = {}
-    for name, (outlet, text) in articles.items():
-        (folder / name).write_text(text)
-        manifest[name] = {"outlet": outlet, "title": None}
-    (folder / "sources.json").write_text(json.dumps(manifest))
-    return Assistant.from_directory(folder, index_dir=tmp_path_factory.mktemp("venue_index"), embedder=embedder)
+    return bot_over_articles(tmp_path_factory, embedder, "venue", articles)
 
 
 def test_outlets_naming_different_venues_are_shown_side_by_side(venue_bot):

@@ -197,10 +197,8 @@ TOLLS = [(120, 40), (300, 90), (450, 700), (610, 55), (75, 800), (980, 1300)]
 
 @pytest.fixture(scope="module")
 def quake_bot(embedder, tmp_path_factory):
-    from assistant import Assistant
+    from tests.conftest import bot_over_articles
 
-    folder = tmp_path_factory.mktemp("quake")
-    manifest = {}
     articles = dict(QUAKE)
     for number, (killed, injured) in enumerate(TOLLS):  # one sentence with two figures, echoed with other figures
         articles[f"local{number}.txt"] = (
@@ -211,11 +209,7 @@ def quake_bot(embedder, tmp_path_factory):
     articles["twofigures.txt"] = (
         "Daily Wire", "Quake toll", "The earthquake in Van province killed 2,500 people and injured 9,000, the governor said on Sunday. Schools stayed closed."
     )
-    for name, (outlet, title, text) in articles.items():
-        (folder / name).write_text(text)
-        manifest[name] = {"outlet": outlet, "title": title}
-    (folder / "sources.json").write_text(json.dumps(manifest))
-    return Assistant.from_directory(folder, index_dir=tmp_path_factory.mktemp("quake_index"), embedder=embedder)
+    return bot_over_articles(tmp_path_factory, embedder, "quake", articles)
 
 
 def test_case_5_different_figures_are_a_disagreement_never_also_reported(quake_bot):
