@@ -1,4 +1,4 @@
-"""Text every stage reads alike: content terms and stopwords, the sentence splitter, quotation patterns.
+"""Text every stage reads alike: content terms and stopwords, the sentence splitter, quotation patterns, the span nearest some words.
 
 One home for them, so the index, the composer, the comparer and the conflict
 detector agree on what a "term" or a "quotation" is.
@@ -10,6 +10,7 @@ import importlib.util
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable, Protocol, Sequence, TypeVar
 
 # --- quotation patterns ----------------------------------------------------------------------------
 # Each reads quotations for a different purpose; they differ on purpose, and are named for it.
@@ -90,3 +91,31 @@ def _terms(text: str) -> tuple[str, ...]:
     # Cached: the composer and the comparer stem the same candidate sentences question after question.
     words = [w for w in WORD.findall(text.lower()) if w not in stopwords()]
     return tuple(stemmer().stemWords(words))
+
+
+class Located(Protocol):
+    start: int
+    end: int
+
+
+SpanT = TypeVar("SpanT", bound=Located)
+NEAR = 60  # characters either side of a span that count as around it
+
+
+def nearest_to_words(wanted: Iterable[str], text: str, spans: Sequence[SpanT]) -> SpanT | None:
+    """Of `spans` in `text`, the one with most of the `wanted` terms (stems) within NEAR characters, then the
+    closest to one of them; None when `text` has none of them (the question's words place the answer)."""
+    wanted = set(wanted)
+    places = [(m.start(), m.end()) for m in WORD.finditer(text) if set(terms(m.group())) & wanted]
+    if not spans or not places:
+        return None
+
+    def rank(span: SpanT) -> tuple[int, int]:
+        outside = [(start, end) for start, end in places if end <= span.start or start >= span.end]  # not its own words
+        if not outside:
+            return 0, 10**6
+        near = sum(1 for start, end in outside if span.start - NEAR <= start and end <= span.end + NEAR)
+        closest = min(min(abs(start - span.end), abs(end - span.start)) for start, end in outside)
+        return -near, closest
+
+    return min(spans, key=rank)

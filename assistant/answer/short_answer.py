@@ -28,7 +28,7 @@ from assistant.answer.constraints import asking_part
 from assistant.answer.support import numbers_in
 from assistant.model import Answer, ShortAnswer
 from assistant.outlets.conflicts.dates import WEEKDAYS
-from assistant.text import terms
+from assistant.text import nearest_to_words, terms
 
 HEDGE = r"(?:(?:about|around|nearly|almost|some|over|under|roughly|approximately|an estimated|up to|as many as|more than|less than|fewer than|at least|at most)\s+)?"
 COUNT_WORD = (
@@ -71,7 +71,6 @@ UNITS = {  # what "how long / far / tall / old" is measured in, as stems
     "old": ("year",),
 }
 PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b", re.IGNORECASE)
-NEAR = 60  # characters either side of a figure that count as around it
 HOW_MEASURED = re.compile(r"\bhow (long|far|tall|high|old)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(\w+)", re.IGNORECASE)
 
@@ -188,13 +187,4 @@ def _nearest_to_question(question: str, quote: str, spans: list[Span], counted: 
     for "How many Syrians have claimed asylum?", not "250,000 Syrians were killed" earlier in the
     quote), then the closest to one of them, then the first. The counted noun itself does not count."""
     wanted = {t for t in terms(asking_part(question)) if not (counted and t.startswith(counted[:4]))}
-    places = [(m.start(), m.end()) for m in re.finditer(r"\w+", quote) if set(terms(m.group())) & wanted]
-    if not places:
-        return spans[0]
-
-    def rank(span: Span) -> tuple[int, int]:
-        near = sum(1 for start, end in places if span.start - NEAR <= start and end <= span.end + NEAR)
-        closest = min(min(abs(start - span.end), abs(end - span.start)) for start, end in places)
-        return -near, closest
-
-    return min(spans, key=rank)
+    return nearest_to_words(wanted, quote, spans) or spans[0]

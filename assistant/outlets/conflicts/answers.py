@@ -26,7 +26,7 @@ import re
 from assistant.answer.name_answer import CALENDAR, POSSESSIVE, NameSpan, answer_names, asks_for_name, new_names, wants_a_name
 from assistant.outlets.conflicts.same_entity import distinctive, named_in
 from assistant.outlets.conflicts.statement import Finding, Statement
-from assistant.text import terms
+from assistant.text import nearest_to_words, terms
 
 NUMBERED = re.compile(r"\s+\d")
 ARTICLES = frozenset({"the", "a", "an"})
@@ -34,7 +34,6 @@ WORD = re.compile(r"[\w’'-]+")
 ANSWER_COSINE = 0.4  # the same-topic gate for two sentences answering one question (dev split of data/answer_conflicts.jsonl)
 PARAPHRASE_COSINE = 0.6  # above it, two sentences' names nearest the question are their answers, whatever their slots
 SLOT_WORDS = 3  # words either side of a name that say which slot it fills
-NEAR = 60  # characters either side of a name that count as around it
 
 
 def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None:
@@ -46,8 +45,8 @@ def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None
     names_a, names_b = _names(question, a.text), _names(question, b.text)
     only_a = [x for x in names_a if not named_in(a.text[x.start : x.end], b.text, names_b, asked)]
     only_b = [y for y in names_b if not named_in(b.text[y.start : y.end], a.text, names_a, asked)]
-    best_a = _nearest_to_question(asked, a.text, names_a)
-    best_b = _nearest_to_question(asked, b.text, names_b)
+    best_a = nearest_to_words(asked, a.text, names_a)
+    best_b = nearest_to_words(asked, b.text, names_b)
     for x in only_a:
         for y in only_b:
             if _same_slot(a.text, x, b.text, y) or (x == best_a and y == best_b and _paraphrases(a, b)):
@@ -96,23 +95,6 @@ def _same_slot(text_a: str, x: NameSpan, text_b: str, y: NameSpan) -> bool:
 
 def _about(kind: str) -> str:
     return {"place": "where", "person": "who"}.get(kind, "which")
-
-
-def _nearest_to_question(asked: frozenset[str], text: str, spans: list[NameSpan]) -> NameSpan | None:
-    """The name with most of the question's words around it, then the closest to one of them."""
-    places = [(m.start(), m.end()) for m in re.finditer(r"\w+", text) if set(terms(m.group())) & asked]
-    if not spans or not places:
-        return None
-
-    def rank(span: NameSpan) -> tuple[int, int]:
-        outside = [(s, e) for s, e in places if e <= span.start or s >= span.end]
-        if not outside:
-            return 0, 10**6
-        near = sum(1 for s, e in outside if span.start - NEAR <= s and e <= span.end + NEAR)
-        closest = min(min(abs(s - span.end), abs(e - span.start)) for s, e in outside)
-        return -near, closest
-
-    return min(spans, key=rank)
 
 
 def _paraphrases(a: Statement, b: Statement) -> bool:
