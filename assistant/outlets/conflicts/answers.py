@@ -22,6 +22,7 @@ this check is asked per question, of two sentences about the same thing:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answer.name_answer import CALENDAR, POSSESSIVE, NameSpan, answer_names, asks_for_name, new_names, wants_a_name
 from assistant.outlets.conflicts.same_entity import distinctive, named_in
@@ -57,13 +58,15 @@ def answer_conflict(question: str, a: Statement, b: Statement) -> Finding | None
     return None
 
 
-def _names(question: str, text: str) -> list[NameSpan]:
-    """Names that may answer, possessors aside ("Europe's top court": the court answers)."""
+@lru_cache(maxsize=1024)
+def _names(question: str, text: str) -> tuple[NameSpan, ...]:
+    """Names that may answer, possessors aside ("Europe's top court": the court answers). Cached: the
+    comparer pairs each pooled sentence with every other one."""
     spans = answer_names(question, text) if asks_for_name(question) else new_names(question, text)
-    return [
+    return tuple(
         _owned(text, span) for span in spans
         if not POSSESSIVE.search(text[span.start : span.end]) and not NUMBERED.match(text, span.end)
-    ]  # "Game 4", "Division 13": a numbered part, not an answer's name
+    )  # "Game 4", "Division 13": a numbered part, not an answer's name
 
 
 def _owned(text: str, span: NameSpan) -> NameSpan:

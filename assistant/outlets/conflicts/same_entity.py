@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from typing import Sequence
 
 from assistant.answer.constraints import Constraint, initials, mentions
 from assistant.answer.name_answer import NameSpan
@@ -25,7 +26,7 @@ GENERIC = frozenset(
 WORD = re.compile(r"[\w’'-]+")
 
 
-def named_in(name: str, text: str, names: list[NameSpan], asked: frozenset[str]) -> bool:
+def named_in(name: str, text: str, names: Sequence[NameSpan], asked: frozenset[str]) -> bool:
     """Whether `text` (with its `names`) names the same entity: one name's own words within the other's
     ("Trump" / "Donald Trump"; "County", "Office" and the question's words aside, so "Niagara County
     Sheriff's Office" is not "Erie County Sheriff's Office"), or the forms the named-constraint rule
