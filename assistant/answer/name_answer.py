@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.constraints import NOT_CONSTRAINTS, asking_part, plain
+from assistant.outlets.conflicts.dates import MONTHS, WEEKDAYS
 from assistant.text import stopwords
 
 WHO = re.compile(
@@ -62,10 +63,7 @@ ADJECTIVE_COMPOUND = re.compile(r"-[a-z]+$")
 INNER_CAPITAL = re.compile(r".[A-Z0-9]")
 PLACE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|from|outside|inside|into)\s+(?:the\s+)?$", re.IGNORECASE)
 POSSESSIVE = re.compile(r"['’]s?$")
-CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
+CALENDAR = frozenset(MONTHS + WEEKDAYS)
 SETTING = frozenset(word.lower() for word in NOT_CONSTRAINTS)  # "US", "American": news readers' setting, rarely an answer
 HONORIFIC = frozenset("mr mrs ms dr sir".split())
 WORDS = re.compile(r"[\w’'-]+")
