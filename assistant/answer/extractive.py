@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +45,7 @@ CLOSING_MARKS = "\"'”’)]» \n"
 
 
 QUOTE_MARKS = "\"'“”‘’«»"
+APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 
 
 def asks_a_question(sentence: str) -> bool:
@@ -51,7 +53,12 @@ def asks_a_question(sentence: str) -> bool:
 
     A quoted question is kept: "Why does Russia bomb us?" is what a speaker said, often their point.
     """
-    return sentence.rstrip(CLOSING_MARKS).endswith("?") and not any(mark in sentence for mark in QUOTE_MARKS)
+    if not sentence.rstrip(CLOSING_MARKS).endswith("?"):
+        return False
+    unquoted = APOSTROPHE.sub("", sentence)  # "next year’s Super Bowl": an apostrophe, not a quotation mark
+    return not any(mark in unquoted for mark in QUOTE_MARKS)
+
+
 FOCUS_BOOST = 2.0  # weight of the user's own words over context added to a follow-up
 
 

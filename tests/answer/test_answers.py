@@ -182,3 +182,12 @@ def test_a_sentence_that_asks_the_question_is_not_quoted_as_its_answer(embedder,
     from assistant.answer.extractive import asks_a_question
 
     assert not asks_a_question("'Russia is bombing us, and now it wants to cooperate with us?")  # a speaker's point
+
+
+def test_an_articles_own_question_with_an_apostrophe_is_not_quoted():
+    """A quiz question in an article ("next year’s Super Bowl") is the article asking, not a speaker quoted."""
+    from assistant.answer.extractive import asks_a_question
+
+    assert asks_a_question("QUIZ TIME  Which pop star will perform at next year’s Super Bowl LVII Halftime Show?")
+    assert asks_a_question("Isn't it time the council's plan was published?")
+    assert not asks_a_question("‘Why does Russia bomb us?’")
