@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -164,10 +165,14 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     llm: LLMSpecOption = None,
     llm_timeout: LLMTimeoutOption = LLM_TIMEOUT,
+    as_of: Annotated[
+        Optional[datetime],
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help='The day asked (default today): "this week" means the week before it.'),
+    ] = None,
 ) -> None:
     """Answer one question with exact quotes from the articles."""
     bot = open_assistant(index_dir, articles, llm, llm_timeout)
-    print_answer(bot.ask(question, outlets=outlet), as_json)
+    print_answer(bot.ask(question, outlets=outlet, as_of=as_of.date() if as_of else None), as_json)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
@@ -10,6 +11,7 @@ from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
 from assistant.answer.named_quote import name_what_is_asked
+from assistant.answer.recency import recent_articles
 from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.answer.short_answer import lead_with_short_answer
 from assistant.embed.embedding import Embedder, question_embedder
@@ -116,9 +118,13 @@ class Assistant:
         question: str,
         outlets: Iterable[str] | None = None,
         conversation: Conversation | None = None,
+        as_of: date | None = None,
     ) -> Answer:
-        """Answer from the articles' own sentences (or, with an LLM, in its verified words), or abstain."""
-        *_, answer = self.ask_stream(question, outlets, conversation, stream=False)
+        """Answer from the articles' own sentences (or, with an LLM, in its verified words), or abstain.
+
+        `as_of`: the day the question is asked (today unless told): "this week" means the week before it.
+        """
+        *_, answer = self.ask_stream(question, outlets, conversation, stream=False, as_of=as_of)
         return answer
 
     def ask_stream(
@@ -127,16 +133,22 @@ class Assistant:
         outlets: Iterable[str] | None = None,
         conversation: Conversation | None = None,
         stream: bool = True,
+        as_of: date | None = None,
     ) -> Iterator[str | Answer]:
         """Like `ask`, but yields the answer's text as it is written and verified (str pieces),
         then the final `Answer`, which replaces what was streamed. Without an LLM, only the `Answer`."""
         snapshot = self._snapshot  # one consistent snapshot, whatever an upload does meanwhile
-        found = self._retrieve(snapshot, question, outlets, conversation)
+        found = self._retrieve(snapshot, question, outlets, conversation, as_of)
         for item in snapshot.writer.compose_stream(found, stream=stream):
             yield self._finish(item, found, snapshot, conversation) if isinstance(item, Answer) else item
 
     def _retrieve(
-        self, snapshot: _Snapshot, question: str, outlets: Iterable[str] | None, conversation: Conversation | None
+        self,
+        snapshot: _Snapshot,
+        question: str,
+        outlets: Iterable[str] | None,
+        conversation: Conversation | None,
+        as_of: date | None = None,
     ) -> Retrieval:
         question = question.strip()
         if not question:
@@ -145,10 +157,14 @@ class Assistant:
         query = self._condense(question, conversation)
         query_vector = self.embedder.embed_query(query)
         hits = snapshot.retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
+        recent = recent_articles(snapshot.data, query, as_of)
+        recent_hits = None
+        if recent is not None:
+            recent_hits = snapshot.retriever.retrieve(query, query_vector, self.chunks_per_question, outlets, recent)
         articles = len(snapshot.data.articles)
         scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {articles} indexed articles"
         avoid = conversation.quoted() if conversation is not None and query != question else frozenset()
-        return Retrieval(question, query, query_vector, hits, scope, avoid, outlets)
+        return Retrieval(question, query, query_vector, hits, scope, avoid, outlets, recent_hits)
 
     def _finish(self, answer: Answer, found: Retrieval, snapshot: _Snapshot, conversation: Conversation | None) -> Answer:
         data = snapshot.data

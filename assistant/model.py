@@ -7,6 +7,7 @@ Everything a citation points at is a character range into an article's
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Iterable, Protocol
 
 UNKNOWN_OUTLET = "unknown outlet"
@@ -18,6 +19,14 @@ def source_label(outlet: str, doc_id: str, capital: bool = False) -> str:
     if outlet != UNKNOWN_OUTLET:
         return outlet
     return f"{'An' if capital else 'an'} article from an unknown outlet ({doc_id})"
+
+
+def published_day(published: str | None) -> date | None:
+    """The day of a publication date as loaders give it ("2022/06/12", "2022-06-12T08:00:00Z"), or None."""
+    try:
+        return date.fromisoformat(published[:10].replace("/", "-")) if published else None
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -38,6 +47,10 @@ class Article:
     @property
     def outlet_name(self) -> str:
         return self.outlet or UNKNOWN_OUTLET
+
+    @property
+    def published_day(self) -> date | None:
+        return published_day(self.published)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

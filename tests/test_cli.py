@@ -50,3 +50,22 @@ def test_ask_leads_with_the_short_answer_and_says_where_it_stands(seeds, tmp_pat
     doc, span = where.split(": ")[1].split(",")[0].rstrip("]").split("[")
     start, end = (int(x) for x in span.split(":"))
     assert (seeds / f"{doc}.txt").read_text(encoding="utf-8-sig")[start:end] == "September 30"
+
+
+def test_ask_as_of_a_day_answers_this_week_from_that_weeks_articles(seeds, tmp_path):
+    """Of the bundled articles only Iran Press TV's is dated (2015-10-24): "this week" asked two days later is its week."""
+    import json
+
+    index = tmp_path / "index"
+    subprocess.run([sys.executable, "-m", "assistant", "index", str(seeds), "--index-dir", str(index)], cwd=ROOT, check=True, capture_output=True)
+    question = "What did the Free Syrian Army say about Russia this week?"
+
+    def first_outlet(*options: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "assistant", "ask", question, "--index-dir", str(index), "--json", *options],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )
+        return json.loads(run.stdout)["citations"][0]["outlet"]
+
+    assert first_outlet("--as-of", "2015-10-25") == "Iran Press TV"
+    assert first_outlet("--as-of", "2030-01-01") == "SBS News"  # no article that week: all of them answer

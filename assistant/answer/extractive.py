@@ -200,10 +200,28 @@ class AnswerComposer:
         return claims_agree(Statement(text_a, terms=a.terms), Statement(text_b, terms=b.terms))
 
     def compose(self, found: Retrieval) -> Answer:
+        """A "this week" question is answered from that week's articles when one of them answers
+        (`found.recent_hits`, assistant.answer.recency), else from all the hits."""
+        if found.recent_hits:
+            answer = self.compose_from(found, found.recent_hits)
+            if not answer.abstained:
+                return answer
+        return self.compose_from(found, found.hits)
+
+    def evidence_scored(self, found: Retrieval) -> list[ScoredSentence]:
+        """The candidate sentences an LLM reads, best first: a "this week" question's week when one
+        of its sentences clears the threshold, else all the hits'."""
+        if found.recent_hits:
+            recent = self.score(found.query, found.query_vector, self.candidates(found.recent_hits), found.question)
+            if recent and recent[0].score >= self.threshold:
+                return recent
+        return self.score(found.query, found.query_vector, self.candidates(found.hits), found.question)
+
+    def compose_from(self, found: Retrieval, hits: list[ChunkHit]) -> Answer:
         """`avoid`: (doc_id, start, end) of what the conversation already quoted; a follow-up gets new
         sentences when one clears the threshold, and the earlier ones only when nothing new does."""
         question, query, avoid = found.question, found.query, found.avoid
-        scored = self.score(query, found.query_vector, self.candidates(found.hits), question)
+        scored = self.score(query, found.query_vector, self.candidates(hits), question)
         if avoid:
             fresh = [s for s in scored if not quoted_before(self.data.articles[s.doc].doc_id, s, avoid)]
             if fresh and fresh[0].score >= self.threshold:

@@ -23,6 +23,7 @@ class Retrieval:
     scope: str = "the indexed articles"  # what was searched, for "nothing in {scope} answers this"
     avoid: frozenset[tuple[str, int, int]] = frozenset()  # (doc_id, start, end) quotes a follow-up should not repeat
     outlets: list[str] | None = None  # the outlets the search was limited to
+    recent_hits: list["ChunkHit"] | None = None  # a "this week" question's hits among that week's articles (assistant.answer.recency)
 
 
 @dataclass
@@ -71,9 +72,18 @@ class HybridRetriever:
         return [row for row, _ in self.data.bm25.search(query, k, allowed=mask)]
 
     def retrieve(
-        self, query: str, query_vector: np.ndarray, k: int = 10, outlets: Iterable[str] | None = None
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        k: int = 10,
+        outlets: Iterable[str] | None = None,
+        articles: np.ndarray | None = None,
     ) -> list[ChunkHit]:
+        """The k best chunks, from the chosen outlets and, with `articles` (a mask over articles), those articles only."""
         mask = outlet_mask(self.data, outlets)
+        if articles is not None and len(self.data.chunks):
+            in_articles = articles[self.data.chunks[:, 0]]
+            mask = in_articles if mask is None else mask & in_articles
         dense = self.dense(query_vector, self.dense_k, mask)
         lexical = self.lexical(query, self.lexical_k, mask)
         dense_rank = {row: rank for rank, row in enumerate(dense, start=1)}

@@ -8,7 +8,9 @@ One JSON object per line::
      "type": "single", "follow_up_of": null}
 
 `id`, `question` and `answers` are required (`answers: []` marks a question
-the articles cannot answer); the rest is optional. A bad line is reported
+the articles cannot answer); the rest is optional, and so is `asked_on`
+("2022-06-16"): the day the question was asked, so "this week" in it means
+the week before that day (RealTime QA's `question_date` counts as it). A bad line is reported
 with its file and line number and skipped; the other lines still count.
 """
 
@@ -16,12 +18,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
 from assistant.eval.metrics import Gold
 from assistant.ingest.load import Problem
-from assistant.model import Article
+from assistant.model import Article, published_day
 
 REQUIRED = ("id", "question", "answers")
 LIST_FIELDS = ("answers", "doc_ids", "outlets", "quotes")
@@ -55,6 +58,11 @@ class Question:
     @property
     def answerable(self) -> bool:
         return bool(self.answers)
+
+    @property
+    def asked_on(self) -> date | None:
+        """The day the question was asked, when the set says (`asked_on`, or RealTime QA's `question_date`)."""
+        return published_day(self.extra.get("asked_on") or self.extra.get("question_date"))
 
     @property
     def gold(self) -> Gold:
@@ -151,6 +159,9 @@ def question_from_record(record: Any, where: str, earlier: set[str]) -> Question
         parent = str(parent)
         if parent not in earlier:
             raise BadQuestion(f"'follow_up_of' names {parent!r}, which is not the id of an earlier question")
+    asked_on = record.get("asked_on")
+    if asked_on is not None and (not isinstance(asked_on, str) or published_day(asked_on) is None):
+        raise BadQuestion(f"'asked_on' must be a date like \"2022-10-28\", got {asked_on!r}")
     return Question(
         id=qid,
         question=text.strip(),

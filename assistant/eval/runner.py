@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence
 
@@ -38,7 +39,13 @@ class Evaluated(Protocol):
     @property
     def articles(self) -> list[Article]: ...
 
-    def ask(self, question: str, outlets: Iterable[str] | None = None, conversation: Conversation | None = None) -> Answer: ...
+    def ask(
+        self,
+        question: str,
+        outlets: Iterable[str] | None = None,
+        conversation: Conversation | None = None,
+        as_of: date | None = None,
+    ) -> Answer: ...
 
     def article(self, doc_id: str) -> Article: ...
 
@@ -197,7 +204,7 @@ def evaluate(
     bot.embedder.embed_query("warm up")  # load the model before the clock starts
 
     def ask_newscite(question: Question, conversation: Conversation | None) -> Answer:
-        return bot.ask(question.question, conversation=conversation)
+        return bot.ask(question.question, conversation=conversation, as_of=question.asked_on)
 
     newscite = score_system(
         NEWSCITE,

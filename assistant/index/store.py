@@ -127,6 +127,12 @@ class IndexData:
         return codes, of_doc
 
     @cached_property
+    def published_ordinals(self) -> np.ndarray:
+        """Each article's publication day as a date ordinal (0 when unknown): date windows without a loop over articles."""
+        days = [a.published_day for a in self.articles]
+        return np.array([d.toordinal() if d else 0 for d in days], dtype=np.int64)
+
+    @cached_property
     def faiss_index(self):
         import faiss
 

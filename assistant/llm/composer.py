@@ -72,7 +72,7 @@ class LLMComposer:
         the LLM sees the evidence and writes its own follow-up answer."""
         question, query = found.question, found.query
         composer = self.composer
-        scored = composer.score(query, found.query_vector, composer.candidates(found.hits), question)
+        scored = composer.evidence_scored(found)
         best = scored[0].score if scored else 0.0
         if best < composer.threshold:
             answer = composer.compose(found)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from assistant.model import Conflict, ConflictSide
+from assistant.model import Conflict, ConflictSide, published_day
 from assistant.outlets import framing
 from assistant.outlets.comparison import Scored
 from assistant.outlets.conflicts.answers import ANSWER_COSINE, answer_conflict
@@ -48,15 +47,8 @@ def answers_both(a: Scored, b: Scored, best: float) -> bool:
     Sweden" (2022) are two events, not two outlets disagreeing."""
     if min(a.sentence.score, b.sentence.score) < best - ANSWER_MARGIN:
         return False
-    day_a, day_b = _day(a.citation.published), _day(b.citation.published)
+    day_a, day_b = published_day(a.citation.published), published_day(b.citation.published)
     return day_a is None or day_b is None or abs((day_a - day_b).days) <= SAME_EVENT_DAYS
-
-
-def _day(published: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published[:10].replace("/", "-")) if published else None
-    except ValueError:
-        return None
 
 
 def framing_conflicts(question: str, pool: list[Scored]) -> list[Conflict]:

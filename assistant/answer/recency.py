@@ -1,0 +1,52 @@
+"""Questions about "this week" are answered from that week's articles first.
+
+"Who became the new prime minister of the United Kingdom this week?", asked
+in late October 2022, is about Rishi Sunak; an index holding years of news
+also reports Liz Truss (September) and Boris Johnson (2019) becoming prime
+minister, in sentences that match the question as closely. A question that
+says which time it is about (today, yesterday, this week, in recent days,
+recently, this month) is answered from the articles published in that
+window up to the day it is asked (`as_of`: today unless told) when one of
+them answers; otherwise from all articles, as before. The window is a
+preference, never a filter that turns an answer into "the articles don't
+say", and articles without a publication date are never in it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import numpy as np
+
+from assistant.answer.constraints import asking_part
+from assistant.index.store import IndexData
+
+# the days before `as_of` each phrase reaches back; a day more than it says, for articles filed late
+WINDOWS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening))\b", re.IGNORECASE), 2),
+    (re.compile(r"\b(?:this|past) week(?:end)?\b|\bin (?:recent|the past few|the last few) days\b", re.IGNORECASE), 8),
+    (re.compile(r"\blast week(?:end)?\b|\brecent(?:ly)?\b", re.IGNORECASE), 15),
+    (re.compile(r"\b(?:this|past) month\b", re.IGNORECASE), 32),
+    (re.compile(r"\blast month\b", re.IGNORECASE), 62),
+]
+
+
+def recent_days(question: str) -> int | None:
+    """How many days back a time-relative question reaches ("this week": 8), or None when it names no such time."""
+    for pattern, days in WINDOWS:
+        if pattern.search(question):
+            return days
+    return None
+
+
+def recent_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
+    """Mask over `data.articles` of those published in the question's window up to `as_of`;
+    None when the question names no time or no article falls in the window."""
+    days = recent_days(asking_part(question)) or recent_days(question)
+    if days is None:
+        return None
+    as_of = as_of or date.today()
+    published = data.published_ordinals
+    mask = (published > (as_of - timedelta(days=days)).toordinal()) & (published <= as_of.toordinal())
+    return mask if mask.any() else None

@@ -1,0 +1,63 @@
+"""A "this week" question is answered from that week's articles (assistant.answer.recency), on a real index."""
+
+import json
+from datetime import date
+
+import pytest
+
+from assistant import Assistant
+from assistant.answer.recency import recent_days
+
+ARTICLES = {
+    "truss.txt": (
+        "BBC", "2022-09-06",
+        "Liz Truss became the new prime minister of the United Kingdom on Tuesday after meeting the Queen at Balmoral.\n\n"
+        "She promised to cut taxes and to tackle the cost of energy.\n",
+    ),
+    "sunak.txt": (
+        "The Guardian", "2022-10-25",
+        "Rishi Sunak became the new prime minister of the United Kingdom on Tuesday, the third this year.\n\n"
+        "He warned of difficult decisions to come on the public finances.\n",
+    ),
+    "undated.txt": (
+        "Reuters", None,
+        "Boris Johnson became the new prime minister of the United Kingdom after winning the party vote.\n\n"
+        "He promised to deliver Brexit by the end of October.\n",
+    ),
+}
+QUESTION = "Who became the new prime minister of the United Kingdom this week?"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory, embedder):
+    folder = tmp_path_factory.mktemp("recency")
+    manifest = {}
+    for name, (outlet, published, text) in ARTICLES.items():
+        (folder / name).write_text(text)
+        manifest[name] = {"outlet": outlet, "published": published}
+    (folder / "sources.json").write_text(json.dumps(manifest))
+    return Assistant.from_directory(folder, index_dir=tmp_path_factory.mktemp("recency_index"), embedder=embedder)
+
+
+def test_this_week_is_the_week_before_the_day_asked(bot):
+    assert "Rishi Sunak" in bot.ask(QUESTION, as_of=date(2022, 10, 28)).citations[0].quote
+    assert "Liz Truss" in bot.ask(QUESTION, as_of=date(2022, 9, 8)).citations[0].quote
+
+
+def test_with_nothing_published_that_week_all_articles_still_answer(bot):
+    answer = bot.ask(QUESTION, as_of=date(2030, 1, 1))
+    assert not answer.abstained
+    assert "became the new prime minister" in answer.citations[0].quote
+
+
+def test_a_question_without_a_time_is_not_limited_to_a_week(bot):
+    question = "Who promised to deliver Brexit by the end of October?"
+    assert "deliver Brexit" in bot.ask(question, as_of=date(2022, 10, 28)).citations[0].quote  # the undated article
+
+
+def test_how_far_back_each_phrase_reaches():
+    assert recent_days("Which band announced this week it's dropping a new single?") == 8
+    assert recent_days("What did the minister say yesterday?") == 2
+    assert recent_days("A record-breaking python was recently caught in Florida. How heavy was it?") == 15
+    assert recent_days("Which member of the administration tested positive this month?") == 32
+    assert recent_days("Where did the FSA propose to hold talks with Russia?") is None
