@@ -168,7 +168,8 @@ class Assistant:
 
     def _finish(self, answer: Answer, found: Retrieval, snapshot: _Snapshot, conversation: Conversation | None) -> Answer:
         data = snapshot.data
-        answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in found.hits))
+        hits = (found.recent_hits or []) + found.hits  # what the composer read first: a "this week" question's week
+        answer.retrieved_doc_ids = list(dict.fromkeys(data.articles[int(data.chunks[h.row][0])].doc_id for h in hits))
         answer = review_answer(snapshot.comparer, answer, found.query, found.query_vector, found.outlets)
         answer = lead_with_short_answer(answer)
         answer = name_what_is_asked(answer, data)
