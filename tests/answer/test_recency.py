@@ -61,3 +61,17 @@ def test_how_far_back_each_phrase_reaches():
     assert recent_days("A record-breaking python was recently caught in Florida. How heavy was it?") == 15
     assert recent_days("Which member of the administration tested positive this month?") == 32
     assert recent_days("Where did the FSA propose to hold talks with Russia?") is None
+
+
+def test_an_llm_reads_that_weeks_articles_first(bot):
+    """The LLM path gets the same preference: its evidence is the week's sentences when one clears the threshold."""
+    from tests.fake_llm import ScriptedLLM, evidence_lines
+
+    llm = ScriptedLLM(script="Nothing to add.")
+    with_llm = Assistant(bot.data, bot.index_dir, embedder=bot.embedder, llm=llm)
+    with_llm.ask(QUESTION, as_of=date(2022, 10, 28))
+    texts = [text for _, _, text in evidence_lines(llm.prompts[-1])]
+    assert texts and all("Liz Truss" not in text and "Boris Johnson" not in text for text in texts)
+    assert any("Rishi Sunak" in text for text in texts)
+    with_llm.ask(QUESTION, as_of=date(2030, 1, 1))
+    assert any("Liz Truss" in text for _, _, text in evidence_lines(llm.prompts[-1]))
