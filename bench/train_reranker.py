@@ -1,6 +1,6 @@
 """A cross-encoder that re-ranks the composer's candidate sentences: trained and measured, not shipped.
 
-    python bench/train_reranker.py            # ~28 min on 2 cores: candidates, training, figures
+    python bench/train_reranker.py            # ~28-36 min on 2 cores: candidates, training, figures
     python bench/train_reranker.py --steps 5  # a smoke run
 
 The composer picks the sentence most like the question (cosine plus keyword
