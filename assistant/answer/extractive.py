@@ -8,6 +8,7 @@ threshold calibrated on SQuAD 2.0's unanswerable questions, or when no sentence
 above it is about the question's named constraints (assistant.answer.constraints:
 "talks with Turkey" is not answered by the talks with Russia), or when the
 reading head (assistant.answer.reading) judges the picked sentence not to answer.
+Near-ties at the top are re-ordered by a cross-encoder (assistant.answer.rerank).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from assistant.answer.answer_types import answer_type
 from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
+from assistant.answer.rerank import Reranker, shipped_reranker
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
 from assistant.index.store import IndexData
@@ -140,6 +142,7 @@ class AnswerComposer:
         threshold: float | None = None,
         max_citations: int = 3,
         reading: ReadingHead | None | str = "shipped",
+        reranker: Reranker | None | str = "shipped",
     ) -> None:
         self.data = data
         self.vectors = vectors
@@ -147,6 +150,8 @@ class AnswerComposer:
         self.max_citations = max_citations
         # the veto of assistant.answer.reading: None answers with the threshold and constraint rule alone
         self.reading = shipped_head() if reading == "shipped" else reading
+        # assistant.answer.rerank: None keeps the composer's own order
+        self.reranker = shipped_reranker() if reranker == "shipped" else reranker
 
     def candidates(self, hits: Iterable[ChunkHit]) -> list[int]:
         rows: list[int] = []
@@ -226,6 +231,7 @@ class AnswerComposer:
             fresh = [s for s in scored if not quoted_before(self.data.articles[s.doc].doc_id, s, avoid)]
             if fresh and fresh[0].score >= self.threshold:
                 scored = fresh
+        scored = self.rerank(query, scored)
         choice = self.choose(found, scored)
         if isinstance(choice, Answer):
             return choice
@@ -250,10 +256,28 @@ class AnswerComposer:
             citations.append(self.citation(sentence, group))
         return Answer(question, answer_text(citations), False, citations, query, best)
 
+    def rerank(self, query: str, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Near-ties first in the re-ranker's order (score + weight x logit); the rest as scored.
+
+        Only candidates above the abstention threshold move, so the first sentence clears it
+        exactly when the composer's best does, and every moved one scores within `margin` of it.
+        """
+        if self.reranker is None or len(scored) < 2:
+            return scored
+        plan = self.reranker.combination
+        floor = max(self.threshold, scored[0].score - plan.margin)
+        close = [s for s in scored[: plan.top] if s.score >= floor]
+        if len(close) < 2:
+            return scored
+        logits = self.reranker.logits(query, [self.data.sentence_text(s.row) for s in close])
+        order = sorted(range(len(close)), key=lambda i: -(close[i].score + plan.weight * logits[i]))
+        moved = {s.row for s in close}
+        return [close[i] for i in order] + [s for s in scored if s.row not in moved]
+
     def choose(self, found: Retrieval, scored: list[ScoredSentence]) -> Answer | tuple[ScoredSentence, Neighbourhoods]:
         """The sentence the threshold and the constraint rule pick (with the question's neighbourhoods), or an abstention."""
         question, query = found.question, found.query
-        best = scored[0].score if scored else 0.0
+        best = max((s.score for s in scored), default=0.0)
         if best < self.threshold:
             return Answer(question, abstention_text(found.scope), True, [], query, best)
         near = Neighbourhoods(self.data, question_constraints(question), answer_type(question))
@@ -267,9 +291,10 @@ class AnswerComposer:
 
     @staticmethod
     def candidate_scores(scored: list[ScoredSentence], sentence: ScoredSentence) -> CandidateScores:
-        """The composer's view of `sentence` among `scored`, as the reading head reads it."""
-        rank = next(i for i, s in enumerate(scored) if s.row == sentence.row)
-        return CandidateScores(sentence.score, sentence.cosine, sentence.overlap, rank, scored[0].score - sentence.score)
+        """The composer's view of `sentence` among `scored` (rank and gap by score, whatever the re-ranker's order), as the reading head reads it."""
+        rank = sum(s.score > sentence.score for s in scored)
+        best = max(s.score for s in scored)
+        return CandidateScores(sentence.score, sentence.cosine, sentence.overlap, rank, best - sentence.score)
 
     def compose_stream(self, found: Retrieval, stream: bool = True) -> Iterator[str | Answer]:
         """Nothing to stream: the answer is the articles' own sentences, whole."""
