@@ -162,9 +162,9 @@ def pct(metric: dict | None, interval: bool = False) -> str:
 
 def table(results: list[dict]) -> str:
     lines = [
-        "| set (sample) | system | answer accuracy | citation precision | citation recall | recall@5 | MRR "
+        "| set (sample) | system | answer accuracy | first quote | citation precision | citation recall | recall@5 | MRR "
         "| source coverage | abstention P / R | quote exactness | latency p50 / p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         sample = f"{TITLES[result['set']]} ({result['questions']} q, {result['articles']} articles)"
@@ -173,7 +173,7 @@ def table(results: list[dict]) -> str:
             latency = f"{m['latency_median_ms']['value']:.0f} / {m['latency_p95_ms']['value']:.0f}"
             lines.append(
                 f"| {sample if key == 'newscite' else ''} | {system['name']} | {pct(m['answer_accuracy'], True)} "
-                f"| {pct(m['citation_precision'], True)} | {pct(m['citation_recall'], True)} | {pct(m['recall@5'])} "
+                f"| {pct(m.get('first_quote_accuracy'))} | {pct(m['citation_precision'], True)} | {pct(m['citation_recall'], True)} | {pct(m['recall@5'])} "
                 f"| {pct(m['mrr'])} | {pct(m['source_coverage'])} "
                 f"| {pct(m['abstention_precision'])} / {pct(m['abstention_recall'])} | {pct(m['quote_exactness'])} | {latency} |"
             )

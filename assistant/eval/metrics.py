@@ -103,6 +103,7 @@ class QuestionScore:
     answerable: bool
     abstained: bool
     correct: bool | None  # answerable questions only
+    first_quote_correct: bool | None  # answerable questions only: the first citation alone holds an answer
     recall: dict[int, float] | None  # k -> recall@k, questions with doc_ids only
     reciprocal_rank: float | None
     citations: int
@@ -149,10 +150,11 @@ def score_question(
 ) -> QuestionScore:
     """Score one answer against what the question expects."""
     answerable = gold.answerable
-    correct = None
+    correct = first_quote_correct = None
     if answerable:
         texts = [answer_text] + [q for c in citations for q in c.quotes]
         correct = (not abstained) and contains_any(texts, gold.answers)
+        first_quote_correct = (not abstained) and bool(citations) and contains_any(citations[0].quotes, gold.answers)
     recall = rr = None
     if gold.doc_ids:
         recall = {k: recall_at_k(retrieved, gold.doc_ids, k) for k in ks}
@@ -164,6 +166,7 @@ def score_question(
         answerable=answerable,
         abstained=abstained,
         correct=correct,
+        first_quote_correct=first_quote_correct,
         recall=recall,
         reciprocal_rank=rr,
         citations=len(citations),
@@ -199,6 +202,7 @@ class Metric:
 METRIC_LABELS: dict[str, str] = {
     "answer_accuracy": "answer accuracy (answerable questions)",
     "accuracy_all": "overall accuracy (abstaining counts as right on unanswerable)",
+    "first_quote_accuracy": "first quote holds the answer (answerable questions)",
     "mrr": "retrieval MRR over doc_ids",
     "citation_precision": "citation precision",
     "citation_recall": "citation recall",
@@ -238,6 +242,7 @@ def ratio_parts(scores: Sequence[QuestionScore], ks: Sequence[int] = DEFAULT_KS)
         parts["answer_accuracy"].append((float(bool(s.correct)), float(s.answerable)))
         right = bool(s.correct) if s.answerable else s.abstained
         parts["accuracy_all"].append((float(right), 1.0))
+        parts["first_quote_accuracy"].append((float(bool(s.first_quote_correct)), float(s.answerable)))
         for k in ks:
             value = s.recall.get(k) if s.recall else None
             parts[f"recall@{k}"].append((value or 0.0, float(value is not None)))
