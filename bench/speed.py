@@ -257,6 +257,8 @@ def stage_query(size: int | None, work: Path) -> dict:
         bot.ask(q)
         total.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
+    if bot.composer.reranker is not None:
+        bot.composer.reranker.forget()  # time the re-ranker again, not its memory of the first pass
     for q, _ in asked:  # the same questions again, one step at a time
         a = time.perf_counter()
         vector = bot.embedder.embed_query(q)
