@@ -28,6 +28,7 @@ from assistant.answer.answer_types import answer_type
 from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
+from assistant.answer.recency import without_time
 from assistant.answer.rerank import Reranker, shipped_reranker
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
@@ -174,7 +175,7 @@ class AnswerComposer:
         rows = [row for row in rows if not asks_a_question(texts[row])]
         if not rows:
             return []
-        query_terms = frozenset(terms(query))
+        query_terms = frozenset(terms(without_time(query)))
         cosines = self.vectors.get(rows) @ query_vector
         sentence_terms = [frozenset(terms(texts[row])) for row in rows]
         weights = local_idf(query_terms, sentence_terms)

@@ -40,6 +40,14 @@ def recent_days(question: str) -> int | None:
     return None
 
 
+def without_time(text: str) -> str:
+    """The text with its time phrases ("this week", "in recent days") cut out: they say when, which the
+    window handles, not what, so a sentence that answers need not repeat them."""
+    for pattern, _ in WINDOWS:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def recent_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
     """Mask over `data.articles` of those published in the question's window up to `as_of`;
     None when the question names no time or no article falls in the window."""
