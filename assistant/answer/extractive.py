@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.answer.answer_types import answer_type
+from assistant.answer.answer_types import wanted_answer
 from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
@@ -281,7 +281,7 @@ class AnswerComposer:
         best = max((s.score for s in scored), default=0.0)
         if best < self.threshold:
             return Answer(question, abstention_text(found.scope), True, [], query, best)
-        near = Neighbourhoods(self.data, question_constraints(question), answer_type(question))
+        near = Neighbourhoods(self.data, question_constraints(question), wanted_answer(question))
         if not near.active:
             return scored[0], near
         # the best sentence about what the question names, however it scores next to others
