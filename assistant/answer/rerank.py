@@ -47,9 +47,9 @@ class RerankerUnavailable(RuntimeError):
 class Combination:
     """Which candidates are re-ordered, and how much the re-ranker's logit counts (chosen on SQuAD titles 0-5)."""
 
-    top: int = 8
-    margin: float = 0.05
-    weight: float = 0.05
+    top: int  # the composer's best `top` candidates at most
+    margin: float  # within this of the best score
+    weight: float  # of the logit, added to the composer's score
 
 
 class Reranker:
