@@ -11,6 +11,7 @@ forms news uses ("Britain", "the US") and the adjectives of nationality
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 ALIASES = {
@@ -39,9 +40,19 @@ GENERIC = frozenset("North South East West Northern Southern Eastern Western Cen
 CAPITALISED = re.compile(r"(?<![\w.])(?:[A-Z][\w'’.-]*)(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w'’.-]*)*")
 
 
+@dataclass(frozen=True)
+class PlaceMention:
+    """`text[start:end]` names `place`; `adjective` when it is a nationality ("Iranian"), not the name."""
+
+    start: int
+    end: int
+    place: str
+    adjective: bool = False
+
+
 @lru_cache(maxsize=1)
-def countries() -> dict[str, str]:
-    """Every name and adjective of a country -> the country it names."""
+def country_names() -> dict[str, str]:
+    """Every name of a country ("Mexico", "United Mexican States", "Britain") -> the country it names."""
     import pycountry
 
     names: dict[str, str] = {}
@@ -51,14 +62,14 @@ def countries() -> dict[str, str]:
             if name and "," not in name:  # "Korea, Republic of" is not how a text names it
                 names[name] = canonical
     names.update(ALIASES)
-    names.update(_demonyms(names))
     return names
 
 
-def _demonyms(names: dict[str, str]) -> dict[str, str]:
-    """Iran -> Iranian, Colombia -> Colombian, Italy -> Italian, Mexico -> Mexican, Kenya -> Kenyan."""
+@lru_cache(maxsize=1)
+def nationalities() -> dict[str, str]:
+    """Iran -> Iranian, Colombia -> Colombian, Italy -> Italian, Mexico -> Mexican, Kenya -> Kenyan; and the irregular ones."""
     found: dict[str, str] = {}
-    for name, country in names.items():
+    for name, country in country_names().items():
         if " " in name or not name.isalpha():
             continue
         stems = {name, name[:-1]} if name[-1] in "aeoy" else {name}
@@ -77,25 +88,36 @@ def regions() -> dict[str, str]:
     return {s.name: s.name for s in pycountry.subdivisions if not set(s.name.split()) <= GENERIC}  # not "Central", "Northern"
 
 
-def named(text: str, kind: str) -> frozenset[str]:
-    """The countries ("country") or states and provinces ("state") that `text` names."""
-    table = countries() if kind == "country" else regions()
-    found = set()
+def mentions_of(text: str, kind: str) -> list[PlaceMention]:
+    """Where `text` names a country ("country") or a state ("state"), longest phrases first at each place."""
+    names = country_names() if kind == "country" else regions()
+    adjectives = nationalities() if kind == "country" else {}
+    found: list[PlaceMention] = []
     for match in CAPITALISED.finditer(text):
-        words = match.group(0).split()
+        words = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
         for i in range(len(words)):  # every run of words inside the capitalised stretch
-            for j in range(i + 1, len(words) + 1):
-                for phrase in _spellings(" ".join(words[i:j])):
-                    if phrase in table:
-                        found.add(table[phrase])
-    return frozenset(found)
+            for j in range(len(words), i, -1):
+                start, end = words[i][0], words[j - 1][1]
+                phrase = " ".join(text[start:end].split())
+                for spelled in _spellings(phrase):
+                    stop = end - (len(phrase) - len(spelled))  # a spelling only drops characters at the end
+                    if spelled in names:
+                        found.append(PlaceMention(start, stop, names[spelled]))
+                    elif spelled in adjectives:
+                        found.append(PlaceMention(start, stop, adjectives[spelled], adjective=True))
+    return found
 
 
-def _spellings(phrase: str) -> set[str]:
+def named(text: str, kind: str) -> frozenset[str]:
+    """The countries ("country") or states ("state") that `text` names, by name or adjective."""
+    return frozenset(m.place for m in mentions_of(text, kind))
+
+
+def _spellings(phrase: str) -> list[str]:
     """The phrase, without a sentence's full stop and without a possessive: "Mexico.", "Mississippi’s"."""
     bare = phrase[:-1] if phrase.endswith(".") else phrase
-    forms = {phrase, bare}
+    forms = [phrase, bare]
     for suffix in ("'s", "’s", "'", "’"):
         if bare.endswith(suffix):
-            forms.add(bare[: -len(suffix)])
-    return forms
+            forms.append(bare[: -len(suffix)])
+    return list(dict.fromkeys(forms))

@@ -3,10 +3,12 @@
 A reader scans for the figure or the date before the sentence around it, so
 an answer to a "how many / how much" or "when / what year" question leads
 with it ("2,500 people: SBS News reports: ..."), and the page highlights it
-inside the quote and in the article. Only these two kinds are picked by
-rule: a figure or a date has a shape that a pattern finds, whereas the answer
-to "who" or "where" is as often a description as a name, and picking the
-wrong name out of an exact quote would be a confident error.
+inside the quote and in the article. Only these kinds are picked by rule: a
+figure or a date has a shape that a pattern finds, and a "which country" or
+"which state" quote that names exactly one country or state the question does
+not ("Mexico: CNN reports: ...") has only one candidate. The answer to "who"
+or "where" is as often a description as a name, and picking the wrong name
+out of an exact quote would be a confident error.
 
 The short answer is the figure (or date) the question does not already
 mention. When the question says what it counts ("how many *miles*"), only a
@@ -23,8 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.answer_types import AnswerType, answer_type
+from assistant.answer.answer_types import AnswerType, PlaceAnswer, answer_type, place_answer
 from assistant.answer.constraints import asking_part
+from assistant.answer.places import mentions_of
 from assistant.answer.support import numbers_in
 from assistant.model import Answer, ShortAnswer
 from assistant.outlets.conflicts.dates import WEEKDAYS
@@ -75,6 +78,17 @@ HOW_MEASURED = re.compile(r"\bhow (long|far|tall|high|old)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(\w+)", re.IGNORECASE)
 
 
+def _place(quote: str, wanted: PlaceAnswer) -> "Span | None":
+    """The quote's name of the one country (or state) it names that the question does not; None when it
+    names several, or only by an adjective ("Iranian lawmakers": Iran is not written there)."""
+    found = [m for m in mentions_of(quote, wanted.label) if m.place not in wanted.asked]
+    names = [m for m in found if not m.adjective]
+    if len({m.place for m in found}) != 1 or not names:
+        return None
+    longest = max(names, key=lambda m: (m.end - m.start, -m.start))
+    return Span(longest.start, longest.end)
+
+
 @dataclass(frozen=True)
 class Span:
     """[start, end) of the short answer inside the quote."""
@@ -103,10 +117,12 @@ def lead_with_short_answer(answer: Answer) -> Answer:
 
 
 def short_answer_span(question: str, quote: str) -> Span | None:
-    """The figure or date in `quote` that answers a number or date question, or None."""
+    """The figure or date in `quote` that answers a number or date question, the country or state
+    that answers a "which country / state" one, or None."""
     wanted = answer_type(question)
     if wanted is None:
-        return None
+        place = place_answer(question)
+        return _place(quote, place) if place is not None else None
     found = _figures(quote, wanted) if wanted.label == "number" else _dates(quote, wanted)
     if not found:
         return None

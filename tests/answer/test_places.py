@@ -6,6 +6,7 @@ import pytest
 
 from assistant.answer.answer_types import answer_type, place_answer, wanted_answer
 from assistant.answer.places import named
+from assistant.answer.short_answer import short_answer_span
 from tests.answer.test_answers import assert_exact
 from tests.conftest import bot_over_articles
 
@@ -78,3 +79,26 @@ def test_which_country_is_answered_by_the_sentence_naming_one(roslyn):
 def test_which_state_is_declined_when_no_close_sentence_names_one(roslyn):
     answer = roslyn.ask("In which state do forecasters expect the storm to weaken?")
     assert answer.abstained and "give no state" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "short"),
+    [
+        ("Hurricane Roslyn made landfall in which country?", "Roslyn hit west-central Mexico as a hurricane on Sunday.", "Mexico"),
+        ("What country elected its first leftist leader?", "Bogota, Colombia (CNN) Gustavo Petro will become Colombia’s first leftist leader.", "Colombia"),
+        ("Which state’s capital city faces a water crisis?", "As Mississippi’s capital city entered a fourth day without water.", "Mississippi"),
+        ("Which country’s lawmakers urged no leniency?", "Iranian lawmakers urged no leniency.", None),  # Iran is not written there
+        ("Which state has the highest gas prices?", "California: $6.06. Hawaii: $5.35.", None),  # two states: no pick
+    ],
+)
+def test_the_short_answer_is_the_one_place_the_quote_names(question, quote, short):
+    span = short_answer_span(question, quote)
+    assert (quote[span.start : span.end] if span else None) == short
+
+
+def test_a_which_country_answer_leads_with_the_country_at_its_offsets(roslyn):
+    answer = roslyn.ask("Hurricane Roslyn made landfall in which country?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Mexico"
+    assert answer.text.startswith("Mexico: ")
+    article = roslyn.article(answer.short_answer.doc_id)
+    assert article.text[answer.short_answer.start : answer.short_answer.end] == "Mexico"
