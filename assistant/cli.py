@@ -167,7 +167,7 @@ def ask(
     llm_timeout: LLMTimeoutOption = LLM_TIMEOUT,
     as_of: Annotated[
         Optional[datetime],
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help='The day asked (default today): "this week" means the week before it.'),
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help='The day asked (default today): "this week" means the week before it, and articles published after it are not read.'),
     ] = None,
 ) -> None:
     """Answer one question with exact quotes from the articles."""

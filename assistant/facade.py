@@ -11,7 +11,7 @@ from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
 from assistant.answer.named_quote import name_what_is_asked
-from assistant.answer.recency import recent_articles
+from assistant.answer.recency import known_by, recent_articles
 from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.answer.short_answer import lead_with_short_answer
 from assistant.embed.embedding import Embedder, question_embedder
@@ -122,7 +122,8 @@ class Assistant:
     ) -> Answer:
         """Answer from the articles' own sentences (or, with an LLM, in its verified words), or abstain.
 
-        `as_of`: the day the question is asked (today unless told): "this week" means the week before it.
+        `as_of`: the day the question is asked (today unless told): "this week" means the week before it,
+        and articles published after it are not read (undated ones are).
         """
         *_, answer = self.ask_stream(question, outlets, conversation, stream=False, as_of=as_of)
         return answer
@@ -156,7 +157,8 @@ class Assistant:
         outlets = list(outlets) if outlets else None
         query = self._condense(question, conversation)
         query_vector = self.embedder.embed_query(query)
-        hits = snapshot.retriever.retrieve(query, query_vector, k=self.chunks_per_question, outlets=outlets)
+        known = known_by(snapshot.data, as_of)  # asked on a past day: what was published by then
+        hits = snapshot.retriever.retrieve(query, query_vector, self.chunks_per_question, outlets, known)
         recent = recent_articles(snapshot.data, query, as_of)
         recent_hits = None
         if recent is not None:

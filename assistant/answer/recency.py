@@ -48,6 +48,15 @@ def without_time(text: str) -> str:
     return text
 
 
+def known_by(data: IndexData, as_of: date | None) -> np.ndarray | None:
+    """Mask over `data.articles` of those a reader could have read on `as_of`: published that day or
+    before, or undated. None when that is every article (always so for today's questions)."""
+    if as_of is None:
+        return None
+    known = data.published_ordinals <= as_of.toordinal()  # undated: 0
+    return None if known.all() else known
+
+
 def recent_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
     """Mask over `data.articles` of those published in the question's window up to `as_of`;
     None when the question names no time or no article falls in the window."""

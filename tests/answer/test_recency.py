@@ -88,3 +88,13 @@ def test_time_words_are_not_asked_of_the_sentence(bot):
     with_time = {s.row: s.overlap for s in composer.score(QUESTION, vector, rows)}
     plain = {s.row: s.overlap for s in composer.score(QUESTION.replace(" this week", ""), vector, rows)}
     assert with_time == plain and max(plain.values()) > 0.9
+
+
+def test_a_question_asked_on_a_past_day_reads_only_what_was_published_by_then(bot):
+    question = "Who became the new prime minister of the United Kingdom, the third this year?"
+    today = bot.ask(question)
+    assert "Rishi Sunak" in today.citations[0].quote
+    before = bot.ask(question, as_of=date(2022, 10, 1))  # Sunak's article is from 2022-10-25
+    assert not before.abstained
+    assert all("Sunak" not in c.quote for c in before.citations)
+    assert "sunak" not in before.retrieved_doc_ids
