@@ -11,7 +11,7 @@ from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
 from assistant.answer.named_quote import name_what_is_asked
-from assistant.answer.recency import known_by, recent_articles
+from assistant.answer.recency import horizon_articles, known_by, recent_articles
 from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.answer.short_answer import lead_with_short_answer
 from assistant.embed.embedding import Embedder, question_embedder
@@ -157,7 +157,8 @@ class Assistant:
         outlets = list(outlets) if outlets else None
         query = self._condense(question, conversation)
         query_vector = self.embedder.embed_query(query)
-        known = known_by(snapshot.data, as_of)  # asked on a past day: what was published by then
+        horizon = horizon_articles(snapshot.data, query, as_of)  # "this week": not an article from years ago
+        known = horizon if horizon is not None else known_by(snapshot.data, as_of)  # asked on a past day: what was published by then
         hits = snapshot.retriever.retrieve(query, query_vector, self.chunks_per_question, outlets, known)
         recent = recent_articles(snapshot.data, query, as_of)
         recent_hits = None

@@ -7,9 +7,12 @@ minister, in sentences that match the question as closely. A question that
 says which time it is about (today, yesterday, this week, in recent days,
 recently, this month) is answered from the articles published in that
 window up to the day it is asked (`as_of`: today unless told) when one of
-them answers; otherwise from all articles, as before. The window is a
-preference, never a filter that turns an answer into "the articles don't
-say", and articles without a publication date are never in it.
+them answers; otherwise from the articles of the HORIZON windows before it
+(a month for "this week") and the undated ones: "The Revenant topped the box
+office", from 2016, does not answer "this week" in 2022, and "the articles
+don't say" is the honest answer then. When no dated article falls in that
+horizon (an archive that does not reach that time), all articles answer, as
+before. Articles without a publication date are never in the window.
 """
 
 from __future__ import annotations
@@ -67,3 +70,19 @@ def recent_articles(data: IndexData, question: str, as_of: date | None = None) -
     published = data.published_ordinals
     mask = (published > (as_of - timedelta(days=days)).toordinal()) & (published <= as_of.toordinal())
     return mask if mask.any() else None
+
+
+HORIZON = 4  # how many windows back a time-relative question may still be answered from
+
+
+def horizon_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
+    """Mask over `data.articles` of those a time-relative question may be answered from at all: published
+    within HORIZON windows before `as_of`, or undated. None when the question names no time or no dated
+    article falls in that horizon (an archive that does not reach that time: every article)."""
+    days = recent_days(asking_part(question)) or recent_days(question)
+    if days is None:
+        return None
+    as_of = as_of or date.today()
+    published = data.published_ordinals
+    dated = (published > (as_of - timedelta(days=HORIZON * days)).toordinal()) & (published <= as_of.toordinal())
+    return (dated | (published == 0)) if dated.any() else None

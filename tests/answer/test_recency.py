@@ -98,3 +98,12 @@ def test_a_question_asked_on_a_past_day_reads_only_what_was_published_by_then(bo
     assert not before.abstained
     assert all("Sunak" not in c.quote for c in before.citations)
     assert "sunak" not in before.retrieved_doc_ids
+
+
+def test_this_week_is_never_answered_from_an_article_months_old(bot):
+    """Truss's tax promise (6 September) answers "this week" on 8 September, not on 28 October:
+    then the articles of the four weeks before, and undated ones, are all that may answer."""
+    question = "Who promised to cut taxes this week?"
+    assert "promised to cut taxes" in bot.ask(question, as_of=date(2022, 9, 8)).citations[0].quote
+    late = bot.ask(question, as_of=date(2022, 10, 28))
+    assert all("cut taxes" not in c.quote for c in late.citations)
