@@ -232,11 +232,11 @@ class Neighbourhoods:
         return bool(self.constraints) or self.wanted is not None
 
     def unmet(self, row: int) -> list:
-        """Numbers and years missing from the sentence and its neighbours; names missing from a wider stretch,
+        """Numbers and years missing from the sentence, its neighbours and its article's publication year; names missing from a wider stretch,
         the title and the outlet; then the wanted kind of answer, if the sentence itself has none."""
         if row not in self._unmet:
             doc = int(self.data.sentences[row, 0])
-            near = Mentions.union(self.sentence(r) for r in self.around(row, NUMBER_NEIGHBOURS))
+            near = Mentions.union([self.dated(doc), *(self.sentence(r) for r in self.around(row, NUMBER_NEIGHBOURS))])
             wide = Mentions.union([self.heading(doc), *(self.sentence(r) for r in self.around(row, NAME_NEIGHBOURS))])
             unmet = [c for c in self.constraints if not c.met_by(near if c.number else wide)]
             if self.wanted is not None and not self.wanted.met_by(self.data.sentence_text(row)):
@@ -251,6 +251,11 @@ class Neighbourhoods:
         if row not in self._sentences:
             self._sentences[row] = mentions(self.data.sentence_text(row))
         return self._sentences[row]
+
+    def dated(self, doc: int) -> Mentions:
+        """The year the article was published: "the 2022 Emmy Awards" is met by a 2022 article about the Emmys."""
+        day = self.data.articles[doc].published_day
+        return mentions(str(day.year) if day else "")
 
     def heading(self, doc: int) -> Mentions:
         if doc not in self._headings:

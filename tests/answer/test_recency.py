@@ -107,3 +107,11 @@ def test_this_week_is_never_answered_from_an_article_months_old(bot):
     assert "promised to cut taxes" in bot.ask(question, as_of=date(2022, 9, 8)).citations[0].quote
     late = bot.ask(question, as_of=date(2022, 10, 28))
     assert all("cut taxes" not in c.quote for c in late.citations)
+
+
+def test_a_year_in_the_question_is_met_by_the_articles_publication_year(bot):
+    """No sentence says "2022"; the 2022 articles are about 2022, the undated one is not known to be."""
+    answer = bot.ask("Who became the new prime minister of the United Kingdom in 2022?", as_of=date(2022, 12, 1))
+    assert not answer.abstained
+    assert answer.citations[0].doc_id in {"truss", "sunak"}
+    assert bot.ask("Who became the new prime minister of the United Kingdom in 2019?", as_of=date(2022, 12, 1)).abstained
