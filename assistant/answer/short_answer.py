@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from assistant.answer.answer_types import AnswerType, PlaceAnswer, answer_type, place_answer
 from assistant.answer.constraints import asking_part
-from assistant.answer.places import mentions_of
+from assistant.answer.places import country_names, mentions_of
 from assistant.answer.support import numbers_in
 from assistant.model import Answer, ShortAnswer
 from assistant.outlets.conflicts.dates import WEEKDAYS
@@ -79,14 +79,21 @@ COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(\w+)", re.IGNORECA
 
 
 def _place(quote: str, wanted: PlaceAnswer) -> "Span | None":
-    """The quote's name of the one country (or state) it names that the question does not; None when it
-    names several, or only by an adjective ("Iranian lawmakers": Iran is not written there)."""
+    """The quote's name of the one country (or state) it names that the question does not, or the name
+    its adjective begins with ("Iran" in "Iranian lawmakers"); None when it names several, or only by an
+    adjective that does not spell the name ("Dutch")."""
     found = [m for m in mentions_of(quote, wanted.label) if m.place not in wanted.asked]
-    names = [m for m in found if not m.adjective]
-    if len({m.place for m in found}) != 1 or not names:
+    if len({m.place for m in found}) != 1:
         return None
-    longest = max(names, key=lambda m: (m.end - m.start, -m.start))
-    return Span(longest.start, longest.end)
+    names = [m for m in found if not m.adjective]
+    if names:
+        longest = max(names, key=lambda m: (m.end - m.start, -m.start))
+        return Span(longest.start, longest.end)
+    for m in found:  # "Iranian": the country's name is its first four letters, as written
+        spelled = [name for name, place in country_names().items() if place == m.place and quote.startswith(name, m.start)]
+        if spelled:
+            return Span(m.start, m.start + len(max(spelled, key=len)))
+    return None
 
 
 @dataclass(frozen=True)

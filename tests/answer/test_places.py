@@ -87,7 +87,8 @@ def test_which_state_is_declined_when_no_close_sentence_names_one(roslyn):
         ("Hurricane Roslyn made landfall in which country?", "Roslyn hit west-central Mexico as a hurricane on Sunday.", "Mexico"),
         ("What country elected its first leftist leader?", "Bogota, Colombia (CNN) Gustavo Petro will become Colombia’s first leftist leader.", "Colombia"),
         ("Which state’s capital city faces a water crisis?", "As Mississippi’s capital city entered a fourth day without water.", "Mississippi"),
-        ("Which country’s lawmakers urged no leniency?", "Iranian lawmakers urged no leniency.", None),  # Iran is not written there
+        ("Which country’s lawmakers urged no leniency?", "Iranian lawmakers urged no leniency.", "Iran"),  # the name the adjective begins with
+        ("Which country’s election is the ruling on the eve of?", "The ruling comes on the eve of a Dutch election.", None),  # not spelled
         ("Which state has the highest gas prices?", "California: $6.06. Hawaii: $5.35.", None),  # two states: no pick
     ],
 )
