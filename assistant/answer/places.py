@@ -22,7 +22,7 @@ ALIASES = {
     "North Korea": "North Korea", "South Korea": "South Korea", "Holland": "Netherlands", "Ivory Coast": "Côte d'Ivoire",
     "Congo": "Congo", "Kosovo": "Kosovo", "Palestine": "Palestine", "Czech Republic": "Czechia", "Turkey": "Türkiye",
 }
-# adjectives of nationality that no spelling rule derives from the country's name (see `_demonyms` for the rest)
+# adjectives of nationality that no spelling rule derives from the country's name (`nationalities` derives the rest)
 IRREGULAR_DEMONYMS = {
     "American": "United States", "British": "United Kingdom", "English": "United Kingdom", "Scottish": "United Kingdom",
     "Welsh": "United Kingdom", "French": "France", "Dutch": "Netherlands", "Spanish": "Spain", "Filipino": "Philippines",

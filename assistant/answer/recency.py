@@ -34,6 +34,8 @@ WINDOWS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"\blast month\b", re.IGNORECASE), 62),
 ]
 
+HORIZON = 4  # how many windows back a time-relative question may still be answered from ("this week": a month)
+
 
 def recent_days(question: str) -> int | None:
     """How many days back a time-relative question reaches ("this week": 8), or None when it names no such time."""
@@ -70,9 +72,6 @@ def recent_articles(data: IndexData, question: str, as_of: date | None = None) -
     published = data.published_ordinals
     mask = (published > (as_of - timedelta(days=days)).toordinal()) & (published <= as_of.toordinal())
     return mask if mask.any() else None
-
-
-HORIZON = 4  # how many windows back a time-relative question may still be answered from
 
 
 def horizon_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:

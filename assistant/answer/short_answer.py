@@ -78,24 +78,6 @@ HOW_MEASURED = re.compile(r"\bhow (long|far|tall|high|old)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+)?(\w+)", re.IGNORECASE)
 
 
-def _place(quote: str, wanted: PlaceAnswer) -> "Span | None":
-    """The quote's name of the one country (or state) it names that the question does not, or the name
-    its adjective begins with ("Iran" in "Iranian lawmakers"); None when it names several, or only by an
-    adjective that does not spell the name ("Dutch")."""
-    found = [m for m in mentions_of(quote, wanted.label) if m.place not in wanted.asked]
-    if len({m.place for m in found}) != 1:
-        return None
-    names = [m for m in found if not m.adjective]
-    if names:
-        longest = max(names, key=lambda m: (m.end - m.start, -m.start))
-        return Span(longest.start, longest.end)
-    for m in found:  # "Iranian": the country's name is its first four letters, as written
-        spelled = [name for name, place in country_names().items() if place == m.place and quote.startswith(name, m.start)]
-        if spelled:
-            return Span(m.start, m.start + len(max(spelled, key=len)))
-    return None
-
-
 @dataclass(frozen=True)
 class Span:
     """[start, end) of the short answer inside the quote."""
@@ -147,6 +129,24 @@ def short_answer_span(question: str, quote: str) -> Span | None:
         found = [span for span in found if not PERCENT.search(quote[span.start : span.end])] or found
     figures = [span for span in found if any(c.isdigit() for c in quote[span.start : span.end])]
     return _nearest_to_question(question, quote, figures or found)
+
+
+def _place(quote: str, wanted: PlaceAnswer) -> Span | None:
+    """The quote's name of the one country (or state) it names that the question does not, or the name
+    its adjective begins with ("Iran" in "Iranian lawmakers"); None when it names several, or only by an
+    adjective that does not spell the name ("Dutch")."""
+    found = [m for m in mentions_of(quote, wanted.label) if m.place not in wanted.asked]
+    if len({m.place for m in found}) != 1:
+        return None
+    names = [m for m in found if not m.adjective]
+    if names:
+        longest = max(names, key=lambda m: (m.end - m.start, -m.start))
+        return Span(longest.start, longest.end)
+    for m in found:  # "Iranian": the adjective begins with the country's name, as written
+        spelled = [name for name, place in country_names().items() if place == m.place and quote.startswith(name, m.start)]
+        if spelled:
+            return Span(m.start, m.start + len(max(spelled, key=len)))
+    return None
 
 
 def _figures(quote: str, wanted: AnswerType) -> list[Span]:
