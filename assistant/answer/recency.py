@@ -74,14 +74,19 @@ def recent_articles(data: IndexData, question: str, as_of: date | None = None) -
     return mask if mask.any() else None
 
 
+def horizon_start(question: str, as_of: date | None = None) -> date | None:
+    """The first day a time-relative question may be answered from (a month before `as_of` for "this week")."""
+    days = recent_days(asking_part(question)) or recent_days(question)
+    return None if days is None else (as_of or date.today()) - timedelta(days=HORIZON * days - 1)
+
+
 def horizon_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
     """Mask over `data.articles` of those a time-relative question may be answered from at all: published
-    within HORIZON windows before `as_of`, or undated. None when the question names no time or no dated
-    article falls in that horizon (an archive that does not reach that time: every article)."""
-    days = recent_days(asking_part(question)) or recent_days(question)
-    if days is None:
+    from `horizon_start` to `as_of`, or undated. None when the question names no time or no dated article
+    falls in that horizon (an archive that does not reach that time: every article)."""
+    start = horizon_start(question, as_of)
+    if start is None:
         return None
-    as_of = as_of or date.today()
     published = data.published_ordinals
-    dated = (published > (as_of - timedelta(days=HORIZON * days)).toordinal()) & (published <= as_of.toordinal())
+    dated = (published >= start.toordinal()) & (published <= (as_of or date.today()).toordinal())
     return (dated | (published == 0)) if dated.any() else None

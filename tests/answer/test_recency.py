@@ -107,6 +107,8 @@ def test_this_week_is_never_answered_from_an_article_months_old(bot):
     assert "promised to cut taxes" in bot.ask(question, as_of=date(2022, 9, 8)).citations[0].quote
     late = bot.ask(question, as_of=date(2022, 10, 28))
     assert all("cut taxes" not in c.quote for c in late.citations)
+    assert late.abstained  # and it says which articles it read: Sunak's and the undated one
+    assert "nothing in the 2 articles published since 27 September 2022 (or undated)" in late.text
 
 
 def test_a_year_in_the_question_is_met_by_the_articles_publication_year(bot):
