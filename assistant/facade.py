@@ -11,7 +11,7 @@ from assistant.answer.composer import Composer
 from assistant.answer.conversation import Conversation
 from assistant.answer.extractive import AnswerComposer, SentenceVectors
 from assistant.answer.named_quote import name_what_is_asked
-from assistant.answer.recency import horizon_articles, horizon_start, known_by, recent_articles
+from assistant.answer.recency import HORIZON, horizon_articles, known_by, recent_articles, window_start
 from assistant.answer.retrieval import HybridRetriever, Retrieval
 from assistant.answer.short_answer import lead_with_short_answer
 from assistant.embed.embedding import Embedder, question_embedder
@@ -167,7 +167,7 @@ class Assistant:
         articles = len(snapshot.data.articles)
         scope = f"the articles from {', '.join(outlets)}" if outlets else f"the {articles} indexed articles"
         if horizon is not None and not outlets:  # "nothing in the 312 articles published since 9 June 2022 ..."
-            since = horizon_start(query, as_of)
+            since = window_start(query, as_of, HORIZON)
             scope = f"the {int(horizon.sum())} articles published since {since.day} {since:%B %Y} (or undated)"
         avoid = conversation.quoted() if conversation is not None and query != question else frozenset()
         return Retrieval(question, query, query_vector, hits, scope, avoid, outlets, recent_hits)

@@ -62,31 +62,35 @@ def known_by(data: IndexData, as_of: date | None) -> np.ndarray | None:
     return None if known.all() else known
 
 
+def window_start(question: str, as_of: date | None = None, windows: int = 1) -> date | None:
+    """The first day of the question's time window ("this week": 7 days before `as_of`), or of `windows`
+    such windows back; None when the question names no time. The asking sentence's phrase comes first."""
+    days = recent_days(asking_part(question)) or recent_days(question)
+    return None if days is None else (as_of or date.today()) - timedelta(days=windows * days - 1)
+
+
+def published_between(data: IndexData, first: date, last: date) -> np.ndarray:
+    """Mask over `data.articles` of those published from `first` to `last`, both included (undated: never)."""
+    published = data.published_ordinals
+    return (published >= first.toordinal()) & (published <= last.toordinal())
+
+
 def recent_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
     """Mask over `data.articles` of those published in the question's window up to `as_of`;
     None when the question names no time or no article falls in the window."""
-    days = recent_days(asking_part(question)) or recent_days(question)
-    if days is None:
+    first = window_start(question, as_of)
+    if first is None:
         return None
-    as_of = as_of or date.today()
-    published = data.published_ordinals
-    mask = (published > (as_of - timedelta(days=days)).toordinal()) & (published <= as_of.toordinal())
+    mask = published_between(data, first, as_of or date.today())
     return mask if mask.any() else None
-
-
-def horizon_start(question: str, as_of: date | None = None) -> date | None:
-    """The first day a time-relative question may be answered from (a month before `as_of` for "this week")."""
-    days = recent_days(asking_part(question)) or recent_days(question)
-    return None if days is None else (as_of or date.today()) - timedelta(days=HORIZON * days - 1)
 
 
 def horizon_articles(data: IndexData, question: str, as_of: date | None = None) -> np.ndarray | None:
     """Mask over `data.articles` of those a time-relative question may be answered from at all: published
-    from `horizon_start` to `as_of`, or undated. None when the question names no time or no dated article
-    falls in that horizon (an archive that does not reach that time: every article)."""
-    start = horizon_start(question, as_of)
-    if start is None:
+    in the HORIZON windows up to `as_of`, or undated. None when the question names no time or no dated
+    article falls in that horizon (an archive that does not reach that time: every article)."""
+    first = window_start(question, as_of, HORIZON)
+    if first is None:
         return None
-    published = data.published_ordinals
-    dated = (published >= start.toordinal()) & (published <= (as_of or date.today()).toordinal())
-    return (dated | (published == 0)) if dated.any() else None
+    dated = published_between(data, first, as_of or date.today())
+    return (dated | (data.published_ordinals == 0)) if dated.any() else None
