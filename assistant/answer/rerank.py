@@ -32,6 +32,7 @@ from typing import Sequence
 import numpy as np
 
 from assistant.embed.minilm import model_path
+from assistant.embed.onnx_embedder import onnxruntime_session
 
 RERANKER_DIR = Path(__file__).resolve().parents[1] / "models" / "reranker"  # assistant/models/reranker
 WEIGHTS_FILE = "reranker.int8.onnx"
@@ -81,15 +82,8 @@ class Reranker:
 
     @cached_property
     def session(self):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            return ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            return onnxruntime_session(self.path, self.threads)
         except Exception as error:  # onnxruntime raises its own Fail/InvalidProtobuf types
             raise RerankerUnavailable(f"{self.path}: unreadable re-ranker ({error})") from None
 

@@ -162,7 +162,9 @@ def exported_model(precision: str = "fp32") -> Path:
     return int8
 
 
-def _onnxruntime_runner(path: Path, threads: int, spinning: bool) -> Runner:
+def onnxruntime_session(path: Path, threads: int, spinning: bool = False):
+    """An onnxruntime CPU session on `threads` threads, quiet; without spinning, idle threads sleep
+    instead of holding a core that other work on a shared machine needs."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -173,7 +175,11 @@ def _onnxruntime_runner(path: Path, threads: int, spinning: bool) -> Runner:
     if not spinning:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _onnxruntime_runner(path: Path, threads: int, spinning: bool) -> Runner:
+    session = onnxruntime_session(path, threads, spinning)
     return lambda feed: session.run(None, feed)[0]
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embed.minilm import model_path
-from assistant.embed.onnx_embedder import OPSET, BackendUnavailable, _publish, _quantize_int8, model_dir
+from assistant.embed.onnx_embedder import OPSET, BackendUnavailable, _publish, _quantize_int8, model_dir, onnxruntime_session
 
 LAYERS = 3
 EXPORT_VERSION = 1  # bump when the exported graph changes
@@ -98,16 +98,10 @@ class TokenStates:
     @cached_property
     def session(self):
         try:
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401
         except ImportError as error:  # pragma: no cover - a dependency of the package
             raise BackendUnavailable(f"onnxruntime is not installed: {error}") from error
-        path = exported_states_model()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return onnxruntime_session(exported_states_model(), self.threads)
 
     def states(self, text: str) -> tuple[np.ndarray, list[int]]:
         """(tokens x 384 float32 states, token ids), special tokens dropped."""
