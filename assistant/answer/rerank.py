@@ -20,7 +20,6 @@ When the weights file is missing the composer keeps its own order
 from __future__ import annotations
 
 import json
-import os
 import threading
 import warnings
 from collections import OrderedDict
@@ -31,7 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.embed.minilm import model_path
+from assistant.embed.minilm import packaged_tokenizer
 from assistant.embed.onnx_embedder import onnxruntime_session
 
 RERANKER_DIR = Path(__file__).resolve().parents[1] / "models" / "reranker"  # assistant/models/reranker
@@ -73,9 +72,7 @@ class Reranker:
 
     @cached_property
     def tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(os.path.join(model_path(), "tokenizer.json"))
+        tokenizer = packaged_tokenizer()
         tokenizer.enable_truncation(self.max_tokens, strategy="longest_first")  # as the training's Hugging Face tokenizer
         tokenizer.no_padding()
         return tokenizer

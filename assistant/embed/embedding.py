@@ -15,7 +15,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from assistant.embed.backend_choice import choose_backend
-from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_NAME, model_path
+from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_NAME, model_path, packaged_tokenizer
 from assistant.embed.onnx_embedder import OnnxEmbedder
 
 
@@ -24,9 +24,7 @@ class TokenCounter:
 
     @cached_property
     def _tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(os.path.join(model_path(), "tokenizer.json"))
+        tokenizer = packaged_tokenizer()
         tokenizer.no_truncation()
         tokenizer.no_padding()
         return tokenizer

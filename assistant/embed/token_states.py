@@ -13,7 +13,6 @@ head was trained on these states, and a head must see the states it learned.
 
 from __future__ import annotations
 
-import os
 import threading
 import warnings
 from functools import cached_property
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embed.minilm import model_path
+from assistant.embed.minilm import model_path, packaged_tokenizer
 from assistant.embed.onnx_embedder import OPSET, BackendUnavailable, _publish, _quantize_int8, model_dir, onnxruntime_session
 
 LAYERS = 3
@@ -88,9 +87,7 @@ class TokenStates:
 
     @cached_property
     def tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(os.path.join(model_path(), "tokenizer.json"))
+        tokenizer = packaged_tokenizer()
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()
         return tokenizer
