@@ -53,6 +53,18 @@ def bot_over_articles(tmp_path_factory, embedder, name: str, articles: dict[str,
     return Assistant.from_directory(folder, index_dir=tmp_path_factory.mktemp(f"{name}_index"), embedder=embedder)
 
 
+def heavy_imports_after(code: str) -> list[str]:
+    """Which of torch, transformers and sentence-transformers a fresh interpreter has imported after `code`:
+    the shipped models must run on onnxruntime and tokenizers alone."""
+    import json
+    import subprocess
+    import sys
+
+    probe = code + "; import json, sys; print(json.dumps(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def bundled_line(article: str, start: str) -> str:
     """The line of a bundled article that starts with `start` (its sentence, as the index keeps it)."""
     lines = (BUNDLED / article).read_text(encoding="utf-8").splitlines()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 import warnings
 
 import pytest
 
 from assistant.answer.reader import MODEL_FILE, READER_DIR, Candidate, Reader, ReaderUnavailable, load_reader
-from tests.conftest import BUNDLED, ROOT, shared_dataset
+from tests.conftest import BUNDLED, ROOT, heavy_imports_after, shared_dataset
 
 if not (READER_DIR / MODEL_FILE).is_file():
     pytest.skip(f"{READER_DIR / MODEL_FILE} not found: train it with `python bench/train_cross_encoder.py`", allow_module_level=True)
@@ -91,13 +89,8 @@ def test_manifest_says_how_it_was_trained(reader):
 
 
 def test_scoring_imports_no_torch():
-    code = (
-        "import sys; from assistant.answer.reader import Reader; "
-        "Reader().score('Who?', ['Somebody said so.']); "
-        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout.strip().replace("'", '"')) == []
+    code = "from assistant.answer.reader import Reader; Reader().score('Who?', ['Somebody said so.'])"
+    assert heavy_imports_after(code) == []
 
 
 @pytest.mark.shared

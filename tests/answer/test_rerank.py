@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import warnings
 
 import pytest
@@ -12,7 +9,7 @@ import pytest
 from assistant.answer import rerank
 from assistant.answer.extractive import AnswerComposer
 from assistant.answer.rerank import RERANKER_DIR, WEIGHTS_FILE, Reranker, RerankerUnavailable
-from tests.conftest import ROOT, bundled_line
+from tests.conftest import bundled_line, heavy_imports_after
 
 if not (RERANKER_DIR / WEIGHTS_FILE).is_file():
     pytest.skip(f"{RERANKER_DIR / WEIGHTS_FILE} not found: train it with `python bench/train_reranker.py`", allow_module_level=True)
@@ -101,10 +98,5 @@ def test_missing_weights_leave_the_composer_as_before(tmp_path, monkeypatch, bot
 
 
 def test_reranking_imports_no_torch():
-    code = (
-        "import json, sys; from assistant.answer.rerank import Reranker; "
-        "Reranker().logits('Who?', ['Somebody said so.']); "
-        "print(json.dumps(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    code = "from assistant.answer.rerank import Reranker; Reranker().logits('Who?', ['Somebody said so.'])"
+    assert heavy_imports_after(code) == []
