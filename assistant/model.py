@@ -179,6 +179,23 @@ class Conflict:
 
 
 @dataclass
+class NearMiss:
+    """The closest a declined question came: a sentence that meets every condition but one.
+
+    "How many people have been wounded in Syria?" declined, with what the articles do say:
+    `asked` "wounded", `found` "killed", `role` "relation", and the exact quote in `citation`.
+    """
+
+    citation: Citation
+    asked: str  # the question's element the sentence does not meet
+    found: str | None  # what the sentence has in that place (None: nothing there)
+    role: str  # "agent", "object", "possessor", "place", "time", "relation", "negation", "answer"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"citation": self.citation.to_dict(), "asked": self.asked, "found": self.found, "role": self.role}
+
+
+@dataclass
 class Answer:
     """What `Assistant.ask` returns: readable text plus the citations behind it."""
 
@@ -196,6 +213,7 @@ class Answer:
     unsupported: list[UnsupportedSentence] = field(default_factory=list)  # mode "llm": sentences left out
     conflicts: list[Conflict] = field(default_factory=list)  # outlets that disagree on the question
     short_answer: ShortAnswer | None = None  # "2,500 people" for "how many ...", inside citations[0]; the text leads with it
+    near_miss: NearMiss | None = None  # declined: the closest sentence and the one element it does not meet
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -212,6 +230,7 @@ class Answer:
             "unsupported": [u.to_dict() for u in self.unsupported],
             "conflicts": [c.to_dict() for c in self.conflicts],
             "short_answer": self.short_answer.to_dict() if self.short_answer else None,
+            "near_miss": self.near_miss.to_dict() if self.near_miss else None,
         }
 
 
