@@ -25,7 +25,7 @@ import numpy as np
 from assistant.embed.embedding import Embedder, default_embedder
 from assistant.index.segments import Segment, SegmentSpill, local_segments, merge_rows
 from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts
-from assistant.ingest.load import LoadResult, Problem, article_problem, load_paths
+from assistant.ingest.load import OWNED_ELSEWHERE, LoadResult, Problem, article_problem, load_paths
 from assistant.index.store import (
     IndexData,
     IndexMissingError,
@@ -126,19 +126,21 @@ def backend_choice_of(embedder: Embedder) -> dict | None:
 def _owned_ids_only(
     articles: list[Article], previous: dict[str, ArticleRows], failed_files: set[str], report: IndexReport
 ) -> list[Article]:
-    """Articles that may take their doc_id: a doc_id belongs to the file that holds it, so a record in
-    another file (an upload above all) can never replace it while that file is there and was not
-    re-read in this run (a record that moved between two re-read files may move)."""
-    read_now = {os.path.realpath(p) for p in {str(a.path) for a in articles} | failed_files}
+    """Articles that may take their doc_id: a doc_id belongs to the file the index holds it from, so
+    a record in another file (a new file, an upload) can never replace it while that file is there
+    and may still hold it. A record that moved out of its file may take the id along: when that file
+    was read whole in this run (no problem in it) and no longer holds the id. (When both files hold
+    it, `drop_duplicate_ids` has already kept the indexed one.)"""
+    read_whole = {os.path.realpath(str(a.path)) for a in articles} - {os.path.realpath(p) for p in failed_files}
     allowed = []
     for article in articles:
         owner = previous.get(article.doc_id)
         owner_path = owner.article.path if owner else None
-        if owner_path and os.path.realpath(owner_path) not in read_now and Path(owner_path).exists():
+        if owner_path and os.path.realpath(owner_path) != os.path.realpath(str(article.path)) \
+                and os.path.realpath(owner_path) not in read_whole and Path(owner_path).exists():
             where = f" {owner.article.record}" if owner.article.record else ""
             report.problems.append(article_problem(
-                article, f"doc_id {article.doc_id!r} is already used by {owner_path}{where}; not indexed "
-                "(an article can only be replaced from its own file: give this one another id)"
+                article, f"doc_id {article.doc_id!r} is already used by {owner_path}{where}; {OWNED_ELSEWHERE}"
             ))
             continue
         allowed.append(article)
@@ -178,7 +180,8 @@ def update_index(
                 previous, previous_choice = _rows_from_index(old), old.extra.get("backend_choice")
             except IndexMissingError:
                 pass
-        result = loaded or load_paths(paths)
+        # an article already indexed keeps its doc_id: a new file holding it too is refused, whatever the order
+        result = loaded or load_paths(paths, owners={doc_id: row.article.path for doc_id, row in previous.items() if row.article.path})
         report = IndexReport(problems=list(result.problems))
         failed_files = {p.path for p in result.problems}
         sources = {str(Path(p)) for p in paths}

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from assistant.ingest.clean import guess_title
-from assistant.ingest.masthead import infer_outlet
+from assistant.outlets.identity import Identity, identify, outlet_for_url
 from assistant.limits import limits, megabytes
 from assistant.model import Article
 
@@ -135,21 +136,24 @@ def article_from_record(record: Any, doc_id: str, path: Path, where: str | None 
     if not isinstance(text, str) or not text.strip():
         raise BadInput("missing or empty 'text' field")
     url = _as_text(_pick(record, "url"))
-    outlet = _as_text(_pick(record, "outlet"))
-    outlet_source = "field" if outlet else None
-    if not outlet:
-        outlet, outlet_source = infer_outlet(text, url)
+    outlet = identify(text, url, _as_text(_pick(record, "outlet")), "field")
     return _checked(Article(
         doc_id=str(_pick(record, "doc_id") or doc_id),
         text=text,
         title=_as_text(_pick(record, "title")) or guess_title(text),
-        outlet=outlet,
         url=url,
         published=_as_text(_pick(record, "published")),
         path=str(path),
-        outlet_source=outlet_source,
         record=where,
+        **_outlet_fields(outlet),
     ))
+
+
+def _outlet_fields(outlet: Identity | None) -> dict[str, str | None]:
+    """An article's outlet fields from its identity (`assistant.outlets.identity`): one name per outlet."""
+    if outlet is None:
+        return {"outlet": None, "outlet_source": None, "outlet_domain": None, "desk": None}
+    return {"outlet": outlet.name, "outlet_source": outlet.source, "outlet_domain": outlet.domain, "desk": outlet.desk}
 
 
 def _records(path: Path) -> Iterator[tuple[str, Any]]:
@@ -226,16 +230,20 @@ def load_html_file(path: Path) -> Article:
     if not text:
         raise BadInput("no article text found in the HTML")
     url = data.get("url")
-    outlet, outlet_source = (data.get("sitename"), "html") if data.get("sitename") else infer_outlet(text, url)
+    # The page's own site name, unless its URL belongs to a known outlet (a site name can be a section's).
+    by_url = outlet_for_url(url)
+    if data.get("sitename") and not (by_url and by_url.known):
+        outlet = identify(text, url, str(data["sitename"]), "html")
+    else:
+        outlet = identify(text, url)
     return _checked(Article(
         doc_id=path.stem,
         text=text,
         title=data.get("title"),
-        outlet=outlet,
         url=url,
         published=data.get("date"),
         path=str(path),
-        outlet_source=outlet_source,
+        **_outlet_fields(outlet),
     ))
 
 
@@ -243,19 +251,16 @@ def load_text_file(path: Path, meta: dict[str, Any]) -> Article:
     text = _read_text(path)
     _checked(Article(doc_id=path.stem, text=text))  # refuse an oversized text before looking for its outlet
     url = meta.get("url")
-    if meta.get("outlet"):
-        outlet, outlet_source = meta["outlet"], "manifest"
-    else:
-        outlet, outlet_source = infer_outlet(text, url)
+    given = meta.get("outlet")
+    outlet = identify(text, url, str(given) if given else None, "manifest")
     return _checked(Article(
         doc_id=path.stem,
         text=text,
         title=meta.get("title") or guess_title(text),
-        outlet=outlet,
         url=url,
         published=meta.get("published"),
         path=str(path),
-        outlet_source=outlet_source,
+        **_outlet_fields(outlet),
     ))
 
 
@@ -311,8 +316,11 @@ def _files_under(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_path(path: str | Path) -> LoadResult:
-    """Load a folder (recursively) or a single file, tagging each article with its source."""
+def load_path(path: str | Path, owners: Mapping[str, str] | None = None) -> LoadResult:
+    """Load a folder (recursively) or a single file, tagging each article with its source.
+
+    `owners` (doc_id -> the file it is indexed from) settles a doc_id held by two files: see
+    `drop_duplicate_ids`."""
     root = Path(path)
     result = LoadResult()
     if root.is_dir():
@@ -329,27 +337,46 @@ def load_path(path: str | Path) -> LoadResult:
         result.problems.append(Problem(str(root), "no such file or folder"))
     for article in result.articles:
         article.source = str(root)
-    return _drop_duplicate_ids(result)
+    return drop_duplicate_ids(result, owners)
 
 
-def _drop_duplicate_ids(result: LoadResult) -> LoadResult:
-    seen: dict[str, Article] = {}
+OWNED_ELSEWHERE = "not indexed (an article can only be replaced from its own file: give this one another id)"
+
+
+def _same_file(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and os.path.realpath(a) == os.path.realpath(b)
+
+
+def drop_duplicate_ids(result: LoadResult, owners: Mapping[str, str] | None = None) -> LoadResult:
+    """One article per doc_id. Of two articles with one doc_id, the one from the file the index
+    already holds it from (`owners`: doc_id -> path) keeps it, whatever the order of the files:
+    a new file never takes over an indexed article. Otherwise the first one read keeps it. The
+    other is a problem naming both files."""
+    owners = owners or {}
+    kept: dict[str, int] = {}
     unique = LoadResult(problems=result.problems)
     for article in result.articles:
-        if article.doc_id in seen:
-            first = seen[article.doc_id]
-            where = f" {first.record}" if first.record else ""
-            unique.problems.append(
-                article_problem(article, f"doc_id {article.doc_id!r} is already used by {first.path}{where}; skipped")
-            )
+        doc_id = article.doc_id
+        if doc_id not in kept:
+            kept[doc_id] = len(unique.articles)
+            unique.articles.append(article)
             continue
-        seen[article.doc_id] = article
-        unique.articles.append(article)
+        first = unique.articles[kept[doc_id]]
+        owner = owners.get(doc_id)
+        if _same_file(article.path, owner) and not _same_file(first.path, owner):
+            unique.articles[kept[doc_id]] = article  # the indexed article keeps its id: the earlier newcomer is refused
+            first, article = article, first
+        where = f" {first.record}" if first.record else ""
+        outcome = OWNED_ELSEWHERE if _same_file(first.path, owner) else "skipped"
+        unique.problems.append(
+            article_problem(article, f"doc_id {doc_id!r} is already used by {first.path}{where}; {outcome}")
+        )
     return unique
 
 
-def load_paths(paths: Iterable[str | Path]) -> LoadResult:
+def load_paths(paths: Iterable[str | Path], owners: Mapping[str, str] | None = None) -> LoadResult:
+    """Load each path (`owners`: see `drop_duplicate_ids`)."""
     result = LoadResult()
     for path in paths:
-        result.extend(load_path(path))
-    return _drop_duplicate_ids(result)
+        result.extend(load_path(path, owners))
+    return drop_duplicate_ids(result, owners)

@@ -257,3 +257,68 @@ def test_case_4_a_record_cannot_take_the_doc_id_of_another_files_article(tmp_pat
     data, report = update_index(index_dir, [first, second], embedder)
     assert report.problems == [] and "1" in report.updated
     assert data.articles[data.doc_index["1"]].path == str(second)
+
+
+OTHER_STORY = "The border crossing at Bab al-Hawa was closed all week, officials said."
+REFUSED = "not indexed (an article can only be replaced from its own file: give this one another id)"
+
+
+def jsonl(path, doc_id: str, text: str, outlet: str) -> None:
+    path.write_text(json.dumps({"id": doc_id, "text": text, "outlet": outlet}) + "\n")
+
+
+@pytest.mark.parametrize("indexed_name, newcomer_name", [("a.jsonl", "0b.jsonl"), ("0b.jsonl", "a.jsonl")])
+def test_issue_26_a_new_file_cannot_take_over_an_indexed_articles_id_whatever_the_file_order(
+    tmp_path, embedder, indexed_name, newcomer_name
+):
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    folder.mkdir()
+    indexed, newcomer = folder / indexed_name, folder / newcomer_name
+    jsonl(indexed, "x1", GOOD_STORY, "Reuters")
+    _, report = update_index(index_dir, [folder], embedder)
+    assert report.added == ["x1"] and report.problems == []
+
+    jsonl(newcomer, "x1", OTHER_STORY, "SBS News")  # sorts before the indexed file in one order, after it in the other
+    data, report = update_index(index_dir, [folder], embedder)
+    assert [str(p) for p in report.problems] == [
+        f"{newcomer} line 1: doc_id 'x1' is already used by {indexed} line 1; {REFUSED}"
+    ]
+    assert report.updated == [] and report.added == [] and report.unchanged == ["x1"] and report.removed == []
+    article = data.articles[data.doc_index["x1"]]
+    assert article.path == str(indexed) and article.text == GOOD_STORY and article.outlet == "Reuters"
+    assert len(data.articles) == 1
+
+    # Run again: still refused, still the indexed article.
+    data, report = update_index(index_dir, [folder], embedder)
+    assert [str(p) for p in report.problems] == [
+        f"{newcomer} line 1: doc_id 'x1' is already used by {indexed} line 1; {REFUSED}"
+    ]
+    assert data.articles[data.doc_index["x1"]].text == GOOD_STORY
+
+    # The indexed file itself changing its article's text is an update, the newcomer still refused.
+    jsonl(indexed, "x1", GOOD_STORY + " The crossing reopened on Friday.", "Reuters")
+    data, report = update_index(index_dir, [folder], embedder)
+    assert report.updated == ["x1"] and len(report.problems) == 1
+    assert data.articles[data.doc_index["x1"]].text.endswith("reopened on Friday.")
+
+    # Once the indexed file lets the id go (the record moved), the other file's record may take it.
+    jsonl(indexed, "x2", GOOD_STORY, "Reuters")
+    data, report = update_index(index_dir, [folder], embedder)
+    assert report.problems == [] and report.updated == ["x1"] and report.added == ["x2"]
+    assert data.articles[data.doc_index["x1"]].path == str(newcomer)
+
+
+def test_issue_26_the_indexed_file_keeps_its_id_when_it_cannot_be_read_this_time(tmp_path, embedder):
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    folder.mkdir()
+    indexed, newcomer = folder / "a.jsonl", folder / "0b.jsonl"
+    jsonl(indexed, "x1", GOOD_STORY, "Reuters")
+    update_index(index_dir, [folder], embedder)
+    indexed.write_text('{"id": "x1", "text": \n')  # broken for now: its indexed version stays
+    jsonl(newcomer, "x1", OTHER_STORY, "SBS News")
+    data, report = update_index(index_dir, [folder], embedder)
+    assert sorted(str(p) for p in report.problems) == [
+        f"{newcomer} line 1: doc_id 'x1' is already used by {indexed} line 1; {REFUSED}",
+        f"{indexed} line 1: malformed JSON (Expecting value)",
+    ]
+    assert data.articles[data.doc_index["x1"]].text == GOOD_STORY and report.updated == []
