@@ -37,6 +37,7 @@ from assistant.web.pieces import Turn
 from assistant.web.render import (
     CSS,
     SOURCE_PLACEHOLDER,
+    render_about,
     render_collection,
     render_source,
     render_source_message,
@@ -165,19 +166,22 @@ class WebApp:
     def collection(self) -> str:
         return render_collection(self.bot.stats(), self.bot.articles)
 
+    def about(self) -> str:
+        return render_about(self.bot.stats())
+
     def outlet_choices(self, selected: list[str] | None = None) -> gr.Dropdown:
         choices = self.bot.outlets()
         return gr.Dropdown(choices=choices, value=[o for o in (selected or []) if o in choices])
 
     def refresh(self, selected: list[str] | None = None) -> tuple:
         """On page load: the collection as it is now (another session may have added articles)."""
-        return self.collection(), self.outlet_choices(selected)
+        return self.collection(), self.about(), self.outlet_choices(selected)
 
     def upload(self, files: list[str] | None, selected: list[str] | None, progress=gr.Progress()) -> tuple:
         """Index uploaded files with progress; a bad file is named and changes nothing."""
         paths = [str(f) for f in (files or []) if isinstance(f, (str, Path))] if isinstance(files, list) else []
         if not paths:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         progress(0, desc=f"Reading and splitting {len(paths)} file(s)")
 
         def embedded(done: int, total: int) -> None:
@@ -190,7 +194,8 @@ class WebApp:
         finally:
             remove_temporary_copies(paths)
         selected = outlet_list(selected)
-        return render_upload(outcome, len(self.bot.articles)), None, self.collection(), self.outlet_choices(selected)
+        return (render_upload(outcome, len(self.bot.articles)), None, self.collection(), self.about(),
+                self.outlet_choices(selected))
 
 
 def outlet_list(outlets: Any) -> list[str]:
@@ -265,6 +270,10 @@ def build_app(bot: Assistant, uploads_dir: str | Path, ask_concurrency: int = DE
             upload_status = gr.HTML(
                 "", elem_id="nc-upload-status", js_on_load=None, apply_default_css=False, min_height=64
             )
+            # how the index was built (the embedding backend and the measurement that chose it): for the
+            # curious, closed; the reader's facts (articles, outlets, dates) are in the collection above
+            with gr.Accordion("About this index", open=False, elem_id="nc-about-fold"):
+                about = gr.HTML("", elem_id="nc-about", js_on_load=None, apply_default_css=False)
         gr.Markdown("## NewsCite: answers quoted from the articles")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
@@ -319,12 +328,12 @@ def build_app(bot: Assistant, uploads_dir: str | Path, ask_concurrency: int = DE
         files.upload(
             app.upload,
             inputs=[files, outlets],
-            outputs=[upload_status, files, collection, outlets],
+            outputs=[upload_status, files, collection, about, outlets],
             show_progress_on=[upload_status],
             concurrency_limit=1,  # one indexing run at a time
             concurrency_id="upload",
         )
-        demo.load(app.refresh, inputs=[outlets], outputs=[collection, outlets])
+        demo.load(app.refresh, inputs=[outlets], outputs=[collection, about, outlets])
     return demo
 
 

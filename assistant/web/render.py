@@ -214,15 +214,27 @@ SOURCE_PLACEHOLDER = render_source_message(
 # --- the collection ----------------------------------------------------------------
 
 
+def date_range(articles: Iterable[Article]) -> str:
+    """When the articles were published, in words: "3 May 2022 to 12 Jun 2022" (and how many give no date)."""
+    articles = list(articles)
+    days = sorted(day for day in (a.published_day for a in articles) if day is not None)
+    undated = len(articles) - len(days)
+    if not days:
+        return "publication dates not given"
+    shown = [f"{day.day} {day:%b %Y}" for day in (days[0], days[-1])]
+    span = shown[0] if shown[0] == shown[1] else f"{shown[0]} to {shown[1]}"
+    return span + (f" ({undated} undated)" if undated else "")
+
+
 def render_collection(stats: dict, articles: Iterable[Article]) -> str:
-    """How many articles, from which outlets, when indexed, and the articles themselves (click to read)."""
+    """What a reader needs to know of the collection: how many articles, from which outlets, published
+    when, and the articles themselves (click to read). How the index was built is `render_about`'s."""
     articles = list(articles)
     per_outlet = Counter(a.outlet_name for a in articles)
     outlets = "".join(
         f'<li><span class="nc-outlet">{escape(name)}</span> <span class="nc-count">{count}</span></li>'
         for name, count in sorted(per_outlet.items(), key=lambda item: item[0].casefold())
     )
-    built = escape(str(stats.get("built_at") or "never").replace("T", " "))
     items = "".join(
         f'<li><button type="button" class="nc-article-button" {open_attrs(a.doc_id)}>'
         f'{escape(a.title or a.doc_id)}</button> <span class="nc-outlet">{escape(a.outlet_name)}</span></li>'
@@ -232,12 +244,22 @@ def render_collection(stats: dict, articles: Iterable[Article]) -> str:
     return (
         '<div class="nc-collection">'
         f'<p class="nc-stats"><b class="nc-article-count">{int(count)}</b> article{"" if count == 1 else "s"} '
-        f"from {len(per_outlet)} outlet{'' if len(per_outlet) == 1 else 's'}, "
-        f"{int(stats.get('sentences', 0))} quotable sentences</p>"
-        f'<p class="nc-built">Indexed {built}</p>'
-        f'<p class="nc-backend">{escape(describe_choice(stats.get("backend_choice")))}</p>'
+        f"from {len(per_outlet)} outlet{'' if len(per_outlet) == 1 else 's'}</p>"
+        f'<p class="nc-dates">Published {escape(date_range(articles))}</p>'
         f'<ul class="nc-outlets">{outlets}</ul>'
         f'<details class="nc-article-list"><summary>Articles</summary><ul>{items}</ul></details>'
+        "</div>"
+    )
+
+
+def render_about(stats: dict) -> str:
+    """How the index was built, for the curious (the page's closed "About this index" fold; `newscite stats`)."""
+    built = escape(str(stats.get("built_at") or "never").replace("T", " "))
+    return (
+        '<div class="nc-about">'
+        f'<p class="nc-built">Indexed {built}; {int(stats.get("sentences", 0))} quotable sentences, '
+        f'{int(stats.get("chunks", 0))} passages</p>'
+        f'<p class="nc-backend">{escape(describe_choice(stats.get("backend_choice")))}</p>'
         "</div>"
     )
 
@@ -283,5 +305,6 @@ CSS = """
 .nc-source-empty { color: var(--body-text-color-subdued); }
 .nc-collection ul { margin: 4px 0; padding-left: 1.2em; }
 .nc-count { color: var(--body-text-color-subdued); }
-.nc-stats, .nc-built { margin: 2px 0; }
+.nc-stats, .nc-dates, .nc-built { margin: 2px 0; }
+.nc-about { font-size: 0.85em; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
 """

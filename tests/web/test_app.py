@@ -77,3 +77,16 @@ def test_case_7_questions_run_in_parallel_and_uploads_one_at_a_time(bot, tmp_pat
 def test_quote_span_accepts_only_whole_offsets_inside_the_text():
     assert quote_span(3, 9, 10) == (3, 9) and quote_span(3.0, 9.0, 10) == (3, 9)
     assert quote_span(3, 11, 10) is None and quote_span(float("-inf"), 2, 10) is None
+
+
+def test_issue_26_the_sidebar_gives_articles_outlets_and_dates_and_folds_away_the_backend(web, bot, tmp_path):
+    import gradio as gr
+
+    collection, about, _ = web.refresh([])
+    assert f'<b class="nc-article-count">{len(bot.articles)}</b> articles from' in collection
+    assert "Published " in collection and "backend" not in collection and "chosen by measurement" not in collection
+    assert "article backend:" in about and "quotable sentences" in about
+    demo = build_app(bot, tmp_path / "uploads")
+    (fold,) = [block for block in demo.blocks.values() if isinstance(block, gr.Accordion)]
+    assert fold.label == "About this index" and fold.open is False
+    assert [child.elem_id for child in fold.children] == ["nc-about"]

@@ -8,6 +8,8 @@ from assistant.model import Answer, AnswerSentence, Article, Citation, SourceRef
 from assistant.web.pieces import Turn
 from assistant.web.render import (
     HIGHLIGHT_ID,
+    date_range,
+    render_about,
     render_answer,
     render_collection,
     render_source,
@@ -108,13 +110,33 @@ def test_source_view_highlights_the_span_in_place():
     assert "<mark" not in render_source(article, 5, 10_000)  # a range outside the text highlights nothing
 
 
-def test_collection_counts_articles_and_outlets():
+CHOICE = {"backend": "onnx-int8", "cpu": "AMD EPYC [avx2 avx512f]", "rates": {"onnx-int8": 650.7, "openvino-bf16": 579.8}}
+
+
+def test_collection_counts_articles_and_outlets_and_gives_the_dates_not_the_backend():
     articles = [evil_article("a", "Alpha", None), evil_article("b", "Alpha", None), evil_article("c", None, None)]
-    rendered = render_collection({"articles": 3, "sentences": 9, "built_at": "2026-01-01T10:00:00+0000"}, articles)
+    articles[0].published, articles[1].published, articles[2].published = "2022-06-12T08:00:00Z", "2022/05/03", None
+    stats = {"articles": 3, "sentences": 9, "built_at": "2026-01-01T10:00:00+0000", "backend_choice": CHOICE}
+    rendered = render_collection(stats, articles)
     assert '<b class="nc-article-count">3</b> articles from 2 outlets' in rendered
-    assert "2026-01-01 10:00:00" in rendered
+    assert "Published 3 May 2022 to 12 Jun 2022 (1 undated)" in rendered
     assert rendered.count('class="nc-article-button" data-doc=') == 3
     assert "<h1>" not in rendered
+    assert "backend" not in rendered and "onnx" not in rendered and "2026-01-01" not in rendered
+
+
+def test_about_this_index_tells_how_it_was_built():
+    about = render_about({"sentences": 9, "chunks": 4, "built_at": "2026-01-01T10:00:00+0000", "backend_choice": CHOICE})
+    assert "Indexed 2026-01-01 10:00:00+0000; 9 quotable sentences, 4 passages" in about
+    assert "article backend: onnx-int8, chosen by measurement on AMD EPYC [avx2 avx512f]: onnx-int8 650.7/s" in about
+
+
+def test_date_range_in_words():
+    one = evil_article("a", "Alpha", None)
+    one.published = "no date"
+    assert date_range([]) == date_range([one]) == "publication dates not given"
+    one.published = "2022-06-12"
+    assert date_range([one]) == "12 Jun 2022"
 
 
 def test_written_sentences_get_clickable_markers_and_notices_show():
