@@ -42,7 +42,7 @@ SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"“])")
 NOT_CONSTRAINTS = frozenset({"I", "US", "USA", "America", "American", "Americans"})
 # How far from a candidate sentence the question's constraints may be met: a number or year must sit
 # next to it ("Division 13", "since March 2011" one sentence earlier); a name may be a few sentences
-# away or in the title or outlet (the article's subject, "according to SBS News"). Whole-article
+# away or in the title (the article's subject), never in the outlet's own name. Whole-article
 # names let "in Iraq" through on an article about Syria that mentions "the Islamic State of Iraq" once.
 # Capitals that news writing uses for their governments ("Moscow offered ..."): each group's words stand for each other
 METONYMS = [
@@ -242,7 +242,7 @@ class Neighbourhoods:
 
     def unmet(self, row: int) -> list:
         """Numbers and years missing from the sentence, its neighbours and its article's publication year; names missing from a wider stretch,
-        the title and the outlet; then the wanted kind of answer, if the sentence itself has none."""
+        and the title; then the wanted kind of answer, if the sentence itself has none."""
         if row not in self._unmet:
             doc = int(self.data.sentences[row, 0])
             near = Mentions.union([self.dated(doc), *(self.sentence(r) for r in self.around(row, NUMBER_NEIGHBOURS))])
@@ -269,7 +269,7 @@ class Neighbourhoods:
     def heading(self, doc: int) -> Mentions:
         if doc not in self._headings:
             article = self.data.articles[doc]
-            self._headings[doc] = Mentions.union([mentions(article.title or ""), mentions(article.outlet_name)])
+            self._headings[doc] = mentions(article.title or "")  # not the outlet: "Iran Press TV" says nothing of Iran
         return self._headings[doc]
 
 

@@ -5,9 +5,10 @@ question (embedding similarity plus keyword overlap), quotes the best ones
 verbatim by offset, folds the same statement from several outlets into one
 citation (`also_in`), and abstains when even the best sentence scores below a
 threshold calibrated on SQuAD 2.0's unanswerable questions, or when no sentence
-above it is about the question's named constraints (assistant.answer.constraints:
-"talks with Turkey" is not answered by the talks with Russia), or when the
-reading head (assistant.answer.reading) judges the picked sentence not to answer.
+above it aligns with what the question asks (assistant.answer.alignment: every
+condition met in its role, "killed" is not "wounded"), or when the reading head
+(assistant.answer.reading) judges the picked sentence not to answer. A declined
+question shows its near miss: the best sentence that misses one element only.
 Near-ties at the top are re-ordered by a cross-encoder (assistant.answer.rerank).
 """
 
@@ -24,8 +25,10 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from assistant.answer.alignment import Alignment, RelationCheck, Verdict
+from assistant.answer.analysis import analyse
 from assistant.answer.answer_types import wanted_answer
-from assistant.answer.constraints import Constraint, Neighbourhoods, question_constraints
+from assistant.answer.constraints import Neighbourhoods, question_constraints
 from assistant.answer.conversation import own_part
 from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
 from assistant.answer.recency import without_time
@@ -33,7 +36,7 @@ from assistant.answer.rerank import Reranker, shipped_reranker
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
 from assistant.index.store import IndexData
-from assistant.model import Answer, Article, Citation, SourceRef, source_label
+from assistant.model import Answer, Article, Citation, NearMiss, SourceRef, source_label
 from assistant.outlets.conflicts.detect import claims_agree
 from assistant.outlets.conflicts.statement import Statement
 from assistant.text import terms
@@ -44,6 +47,8 @@ SAME_STATEMENT_COSINE = 0.86
 SAME_STATEMENT_JACCARD = 0.6
 SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
 MAX_CANDIDATES = 48
+MAX_JUDGED = 8  # candidates above the threshold that the alignment reads before the composer declines
+NEAR_MISS_MARGIN = 0.05  # a near miss may score this far below the threshold
 CLOSING_MARKS = "\"'”’)]» \n"
 
 
@@ -153,6 +158,7 @@ class AnswerComposer:
         self.reading = shipped_head() if reading == "shipped" else reading
         # assistant.answer.rerank: None keeps the composer's own order
         self.reranker = shipped_reranker() if reranker == "shipped" else reranker
+        self.relation = RelationCheck(vectors.embedder)  # remembers the predicates' vectors across questions
 
     def candidates(self, hits: Iterable[ChunkHit]) -> list[int]:
         rows: list[int] = []
@@ -236,7 +242,7 @@ class AnswerComposer:
         choice = self.choose(found, scored)
         if isinstance(choice, Answer):
             return choice
-        first, near = choice
+        first, alignment = choice
         best = first.score
         if self.reading is not None and not self.reading.answers(query, self.data.sentence_text(first.row), self.candidate_scores(scored, first)):
             return Answer(question, abstention_text(found.scope), True, [], query, scored[0].score)
@@ -246,7 +252,7 @@ class AnswerComposer:
         for sentence in scored:
             if len(citations) == self.max_citations or sentence.score < floor:
                 break
-            if sentence.row in used or (near.active and near.unmet(sentence.row)):
+            if sentence.row in used or alignment.unmet(sentence.row):
                 continue
             group = [
                 other
@@ -275,20 +281,25 @@ class AnswerComposer:
         moved = {s.row for s in close}
         return [close[i] for i in order] + [s for s in scored if s.row not in moved]
 
-    def choose(self, found: Retrieval, scored: list[ScoredSentence]) -> Answer | tuple[ScoredSentence, Neighbourhoods]:
-        """The sentence the threshold and the constraint rule pick (with the question's neighbourhoods), or an abstention."""
+    def choose(self, found: Retrieval, scored: list[ScoredSentence]) -> Answer | tuple[ScoredSentence, Alignment]:
+        """The best sentence that aligns with the question (with the alignment, which judges the further
+        citations), or an abstention that shows the near miss."""
         question, query = found.question, found.query
         best = max((s.score for s in scored), default=0.0)
-        if best < self.threshold:
-            return Answer(question, abstention_text(found.scope), True, [], query, best)
-        near = Neighbourhoods(self.data, question_constraints(question), wanted_answer(question))
-        if not near.active:
-            return scored[0], near
-        # the best sentence about what the question names, however it scores next to others
-        first = next((s for s in scored if s.score >= self.threshold and not near.unmet(s.row)), None)
-        if first is None:
-            return Answer(question, abstention_text(found.scope, near.unmet(scored[0].row)), True, [], query, best)
-        return first, near
+        alignment = Alignment.standard(
+            self.data, analyse(question), Neighbourhoods(self.data, question_constraints(question), wanted_answer(question)), self.relation
+        )
+        judged = [s for s in scored if s.score >= self.threshold - NEAR_MISS_MARGIN][:MAX_JUDGED]
+        first = next((s for s in judged if s.score >= self.threshold and not alignment.unmet(s.row)), None)
+        if first is not None:
+            return first, alignment
+        near = next(((s, alignment.unmet(s.row)[0]) for s in judged if is_near_miss(alignment.unmet(s.row))), None)
+        if near is None:
+            unmet = alignment.unmet(scored[0].row) if scored and best >= self.threshold else []
+            return Answer(question, abstention_text(found.scope, unmet), True, [], query, best)
+        sentence, verdict = near
+        miss = NearMiss(self.citation(sentence, []), verdict.asked, verdict.found, verdict.role)
+        return Answer(question, near_miss_text(found.scope, miss), True, [], query, best, near_miss=miss)
 
     @staticmethod
     def candidate_scores(scored: list[ScoredSentence], sentence: ScoredSentence) -> CandidateScores:
@@ -339,14 +350,30 @@ def make_citation(article: Article, start: int, end: int, score: float, also_in:
     )
 
 
-def abstention_text(scope: str, unmet: list | None = None) -> str:
-    names = [c for c in unmet or [] if isinstance(c, Constraint)]
-    if names:  # the best sentence answers a look-alike question: say which part of this one it misses
-        named = ", ".join(f'"{c.label}"' for c in names)
-        return f"The articles don't say: nothing in {scope} answers this question about {named}."
-    if unmet:  # the closest sentences restate the question without its answer
-        return f"The articles don't say: the sentences in {scope} closest to this question give no {unmet[0].label}."
+def is_near_miss(unmet: list[Verdict]) -> bool:
+    """One element unmet, and the sentence has something in its place (a sentence with no number at all
+    for "how many" says nothing a reader could weigh)."""
+    return len(unmet) == 1 and unmet[0].role != "answer"
+
+
+def abstention_text(scope: str, unmet: list[Verdict] | None = None) -> str:
+    named = [v for v in unmet or [] if v.check == "named"]
+    if named:  # the best sentence answers a look-alike question: say which part of this one it misses
+        return f"The articles don't say: nothing in {scope} answers this question about \"{named[0].asked}\"."
+    kinds = [v for v in unmet or [] if v.role == "answer"]
+    if kinds:  # the closest sentences restate the question without its answer
+        return f"The articles don't say: the sentences in {scope} closest to this question give no {kinds[0].asked}."
     return f"The articles don't say: nothing in {scope} answers this question."
+
+
+def near_miss_text(scope: str, miss: NearMiss) -> str:
+    """The abstention with what the articles do say: "... has "killed" where the question has "wounded"."""
+    who = source_label(miss.citation.outlet, miss.citation.doc_id, capital=True)
+    instead = f'"{miss.found}" where the question has "{miss.asked}"' if miss.found else f'nothing for "{miss.asked}"'
+    return (
+        f"The articles don't say: nothing in {scope} answers this question about \"{miss.asked}\". "
+        f'The closest ({miss.role}: {instead}): {who} reports "{miss.citation.quote}"'
+    )
 
 
 def answer_text(citations: list[Citation]) -> str:
@@ -354,7 +381,9 @@ def answer_text(citations: list[Citation]) -> str:
     lines = []
     for citation in citations:
         who = source_label(citation.outlet, citation.doc_id, capital=True)
-        others = list(dict.fromkeys(source_label(ref.outlet, ref.doc_id) for ref in citation.also_in))
+        own = source_label(citation.outlet, citation.doc_id)
+        # another article of the citation's own outlet is not a second outlet reporting it (issue 24)
+        others = [o for o in dict.fromkeys(source_label(ref.outlet, ref.doc_id) for ref in citation.also_in) if o != own]
         also = f" (also reported by {', '.join(others)})" if others else ""
         verb = "says" if who.startswith("An article") else "reports"
         lines.append(f'{who}{also} {verb}: "{citation.quote}"')

