@@ -51,7 +51,7 @@ def material(corpus_articles: int) -> tuple[dict[str, list[list[str]]], list[dic
 
     groups = {"bundled": article_sentences(load_paths([ROOT / "data" / "articles"]).articles)}
     try:
-        from bench.corpus import corpus_sample
+        from bench.common import corpus_sample
 
         groups["corpus"] = article_sentences(corpus_sample(corpus_articles)[0])
     except FileNotFoundError:

@@ -1,8 +1,8 @@
-"""The old support check and the shipped support head on the same pairs, as the product computes them.
+"""What checking one LLM-written sentence costs: the old support check alone, then with the support head.
 
-Used by bench/calibrate_support.py (tables) and for the cost per checked
-sentence: the head runs through `SupportHead.probability` (its own token
-states, one text per run), not through the training bank.
+The head runs through `SupportHead.probability` (its own token states, one
+text per run), not through the training bank; the pairs and the head come
+from bench/common.py.
 
     python bench/bench_support.py        # cost per checked sentence, ms
 """
@@ -17,46 +17,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from assistant.answer.support_head import SupportHead, SupportUnavailable  # noqa: E402
-
-
-def shipped() -> SupportHead | None:
-    try:
-        return SupportHead()
-    except SupportUnavailable:
-        return None
-
-
-def judge(rows, head: SupportHead | None) -> None:
-    if head is not None:
-        for r in rows:
-            r.p = head.probability(r.claim, list(r.evidence), r.result)
-
-
-def paraphrase_rows_and_head():
-    from train_support import paraphrase_rows
-
-    rows, head = paraphrase_rows(), shipped()
-    judge(rows, head)
-    return rows, head
-
-
-def quotesum_rows_and_head():
-    from assistant.embed.embedding import default_embedder
-    from train_support import quotesum_rows
-
-    rows, head = quotesum_rows(default_embedder()), shipped()
-    judge(rows, head)
-    return rows, head
+from bench.common import paraphrase_rows, shipped  # noqa: E402
 
 
 def cost() -> None:
     """Wall and CPU ms per checked sentence: the old check alone, then with the head (token states warm)."""
     from assistant.answer.support import support
     from assistant.embed.embedding import default_embedder
-    from train_support import paraphrase_rows
 
     rows, head = paraphrase_rows(), shipped()
     if head is None:

@@ -23,7 +23,7 @@ each against the sentence it cites, with the composer's name context (the
 sentence's neighbours, the title, the outlet); and the same on the held-out
 set data/support_paraphrases_heldout.jsonl. For QuoteSum and both sets it
 prints the old check next to the shipped support head
-(assistant/models/support, bench/train_support.py), on the QuoteSum parts
+(assistant/models/support, train/train_support.py), on the QuoteSum parts
 that training used, calibrated on, and held out.
 
     python bench/calibrate_support.py
@@ -31,8 +31,6 @@ that training used, calibrated on, and held out.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -41,37 +39,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from assistant.embed.embedding import default_embedder  # noqa: E402
 from assistant.text import terms  # noqa: E402
-from assistant.ingest.sentences import split_sentences  # noqa: E402
 from assistant.answer.support import contradiction, names_missing, numbers_in, overlap  # noqa: E402
-from assistant.model import Span  # noqa: E402
-
-QUOTESUM = ROOT.parent / "shared" / "datasets" / "quotesum" / "dev.jsonl"
-MARK = re.compile(r"\[\s*(\d)\s+(.*?)\s*\]")
-
-
-def plain_with_marks(summary: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """The summary without marks, and (start, end, passage) of each marked span in it."""
-    out, spans, last = [], [], 0
-    length = 0
-    for match in MARK.finditer(summary):
-        before = summary[last : match.start()]
-        out.append(before)
-        length += len(before)
-        text = match.group(2)
-        spans.append((length, length + len(text), int(match.group(1))))
-        out.append(text)
-        length += len(text)
-        last = match.end()
-    out.append(summary[last:])
-    return "".join(out), spans
-
-
-def sentences_of(text: str) -> list[str]:
-    return [text[s.start : s.end] for s in split_sentences(text, [Span(0, len(text))])]
+from bench.common import QUOTESUM, question_pairs  # noqa: E402
 
 
 def pairs():
@@ -79,30 +51,6 @@ def pairs():
     title leads its sentences (where a name may be met, as an article's title is in NewsCite)."""
     for _, sentence, cited, uncited in question_pairs():
         yield sentence, cited, uncited
-
-
-def question_pairs():
-    """`pairs()` with the record's question first (bench/train_support.py splits the records by it)."""
-    for line in QUOTESUM.read_text().splitlines():
-        record = json.loads(line)
-        passages = {n: record.get(f"source{n}", "") for n in range(1, 9)}
-        passages = {n: text for n, text in passages.items() if text.strip()}
-        titles = {n: (record.get(f"title{n}") or "").strip() for n in passages}
-        plain, spans = plain_with_marks(record["summary"])
-        plain = re.sub(r"\s+", " ", plain)
-        for sentence_span in split_sentences(plain, [Span(0, len(plain))]):
-            sentence = plain[sentence_span.start : sentence_span.end]
-            cited = {n for a, b, n in spans if a < sentence_span.end and b > sentence_span.start}
-            cited &= set(passages)
-            uncited = set(passages) - cited
-            if not cited or not uncited or len(terms(sentence)) < 3:
-                continue
-            yield (
-                record["question"],
-                sentence,
-                [s for n in sorted(cited) for s in [titles[n], *sentences_of(passages[n])] if s],
-                [s for n in sorted(uncited) for s in [titles[n], *sentences_of(passages[n])] if s],
-            )
 
 
 def youden(scores_pos: np.ndarray, scores_neg: np.ndarray) -> tuple[float, float, float, float]:
@@ -164,7 +112,7 @@ def main() -> None:
 
 def paraphrases() -> None:
     """The support check as the LLM path runs it, on both hand-written paraphrase sets: the old check and the support head."""
-    from bench_support import paraphrase_rows_and_head
+    from bench.common import paraphrase_rows_and_head
 
     rows, head = paraphrase_rows_and_head()
     print(f"\n| paraphrase set | claims | old check right | support head right (threshold {head.threshold:.3f}) |" if head else
@@ -180,8 +128,8 @@ def paraphrases() -> None:
 
 
 def quotesum_head() -> None:
-    """QuoteSum pairs, old check vs the shipped support head, per part of bench/train_support.py's split."""
-    from bench_support import quotesum_rows_and_head
+    """QuoteSum pairs, old check vs the shipped support head, per part of train/train_support.py's split."""
+    from bench.common import quotesum_rows_and_head
 
     rows, head = quotesum_rows_and_head()
     if head is None:

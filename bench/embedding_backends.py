@@ -38,7 +38,7 @@ RESULTS = ROOT / "bench" / "results" / "embedding_backends.json"
 
 def gold_material(limit_articles: int | None = None):
     """Chunks and sentences of the gold articles, and the gold questions with their article rows."""
-    from bench.corpus import gold_articles, gold_questions
+    from bench.common import gold_articles, gold_questions
     from assistant.index.sentence_rows import split_articles
     from assistant.index.store import IndexSettings
 

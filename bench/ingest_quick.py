@@ -33,7 +33,7 @@ def _timed(function) -> tuple[object, float, float]:
 
 def llama_index_pipeline(articles) -> dict:
     """`VectorStoreIndex.from_documents` with the packaged model on torch and a FAISS store (its defaults)."""
-    from bench.speed import llama_index_build, llama_index_embed_model
+    from bench.common import llama_index_build, llama_index_embed_model
 
     embed_model = llama_index_embed_model()
     embed_model.get_text_embedding_batch(["warm up"] * 16)
@@ -68,7 +68,7 @@ def newscite_pipeline(articles, backend: str) -> dict:
 
 def run(count: int = 40, backends: tuple[str, ...] = ("default", "onnx-int8", "onnx-fp32", "openvino-fp32")) -> dict:
     from assistant.embed.backend_choice import cpu_description, hidden_capabilities, openvino_capabilities
-    from bench.corpus import corpus_sample
+    from bench.common import corpus_sample
 
     articles, _ = corpus_sample(count)
     baseline = llama_index_pipeline(articles)

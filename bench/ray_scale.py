@@ -42,7 +42,7 @@ def log(message: str) -> None:
 def articles(count: int | None):
     """The first `count` corpus articles; None: the whole corpus plus the gold articles (the speed table's "all")."""
     sys.path.insert(0, str(ROOT))
-    from bench.corpus import corpus_sample, gold_articles
+    from bench.common import corpus_sample, gold_articles
 
     if count is not None:
         return corpus_sample(count)[0]
@@ -130,9 +130,9 @@ def in_subprocess(args: list[str], code: Path = ROOT) -> dict:
 
 def memory(count: int | None, stand_in: bool = False) -> dict:
     """Peak RSS of a local build from scratch (update_index over loaded articles), in this process, per phase
-    (bench/memory_phases.py). With `stand_in`, hashed vectors replace the model (its memory is then absent)."""
+    (bench/common.py). With `stand_in`, hashed vectors replace the model (its memory is then absent)."""
     sys.path.insert(0, str(ROOT))
-    from bench.memory_phases import PhaseMemory, StandInEmbedder, instrument, status
+    from bench.common import PhaseMemory, StandInEmbedder, instrument, status
     from assistant.index.build import update_index
     from assistant.ingest.load import LoadResult
 

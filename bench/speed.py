@@ -90,7 +90,7 @@ def size_label(size: int | None) -> str:
 
 
 def bench_articles(size: int | None):
-    from bench.corpus import corpus_sample, gold_articles
+    from bench.common import corpus_sample, gold_articles
 
     corpus, empty = corpus_sample(size)
     gold = gold_articles()
@@ -98,7 +98,7 @@ def bench_articles(size: int | None):
 
 
 def questions() -> list[tuple[str, list[str]]]:
-    from bench.corpus import gold_questions
+    from bench.common import gold_questions
 
     return [(q.question, list(q.doc_ids)) for q in gold_questions()]
 
@@ -131,7 +131,7 @@ def stage_ingest(size: int | None, work: Path) -> dict:
     from assistant.index.build import update_index
     from assistant.ingest.load import LoadResult
     from assistant.index.store import current_generation
-    from bench.corpus import CORPUS
+    from bench.common import CORPUS
 
     started = time.perf_counter()
     articles, counts = bench_articles(size)
@@ -172,32 +172,10 @@ def stage_ingest(size: int | None, work: Path) -> dict:
     }
 
 
-def llama_index_embed_model():
-    """The packaged model as llama-index's `HuggingFaceEmbedding`, set in `Settings` beside a MockLLM (never OpenAI)."""
-    from llama_index.core import Settings
-    from llama_index.core.llms import MockLLM
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-    from assistant.embed.minilm import model_path
-
-    Settings.llm = MockLLM()
-    Settings.embed_model = HuggingFaceEmbedding(model_name=model_path(), device="cpu")
-    return Settings.embed_model
-
-
-def llama_index_build(articles, embed_model):
-    """`VectorStoreIndex.from_documents` into a FAISS store: the pipeline a user writes first, its defaults."""
-    import faiss
-    from llama_index.core import Document, StorageContext, VectorStoreIndex
-    from llama_index.vector_stores.faiss import FaissVectorStore
-
-    documents = [Document(text=a.text, id_=a.doc_id) for a in articles]
-    storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss.IndexFlatL2(384)))
-    return VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model)
-
-
 def stage_baseline(size: int | None, work: Path) -> dict:
     """The llama-index pipeline a user writes first, on the same articles and model (model loading timed too)."""
+    from bench.common import llama_index_build, llama_index_embed_model
+
     articles, counts = bench_articles(size)
     cpu0, t0 = time.process_time(), time.perf_counter()
     embed_model = llama_index_embed_model()
@@ -525,7 +503,7 @@ def main() -> None:
         (size,) = parse_sizes(args.sizes)
         print(json.dumps(STAGES[args.stage](size, args.work)))
         return
-    from bench.corpus import CORPUS
+    from bench.common import CORPUS
 
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} not found: the speed benchmark needs ../shared/datasets")

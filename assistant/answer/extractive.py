@@ -72,7 +72,7 @@ FOCUS_BOOST = 2.0  # weight of the user's own words over context added to a foll
 
 @lru_cache(maxsize=1)
 def calibrated_threshold() -> float:
-    """The abstention threshold written by bench/calibrate_abstention.py."""
+    """The abstention threshold written by train/calibrate_abstention.py."""
     return float(json.loads(CALIBRATION_FILE.read_text())["threshold"])
 
 

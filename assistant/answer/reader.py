@@ -10,7 +10,7 @@ candidate sentence and its neighbours and says:
 - `support` / `contradict`: probability that the sentence (in context)
   supports or contradicts a claim (the third case is "neither").
 
-It is a few layers of all-MiniLM-L6-v2 fine-tuned by `bench/train_cross_encoder.py`
+It is a few layers of all-MiniLM-L6-v2 fine-tuned by `train/train_cross_encoder.py`
 and written as ONNX int8 to `assistant/models/cross_encoder/` with a manifest of
 how it was trained. Only onnxruntime and tokenizers run at query time, on
 one thread with spinning off. When the file is missing `load_reader()`
@@ -194,7 +194,7 @@ class Reader:
         self.model_file = self.folder / MODEL_FILE
         for needed in (self.model_file, self.folder / TOKENIZER_FILE):
             if not needed.is_file():
-                raise ReaderUnavailable(f"{needed}: no such file (train one with `python bench/train_cross_encoder.py`)")
+                raise ReaderUnavailable(f"{needed}: no such file (train one with `python train/train_cross_encoder.py`)")
         self.threads = threads
 
     @cached_property

@@ -9,7 +9,7 @@ sentence (late interaction, max-sim) and whether the token occurs there
 exactly, pooled with learned per-token weights; plus the composer's own
 scores for the candidate. A small MLP turns these into the probability that
 the sentence answers. About 25k parameters, trained by
-`bench/train_reader.py` on SQuAD 2.0 titles 10-15 and synthetic look-alike
+`train/train_reader.py` on SQuAD 2.0 titles 10-15 and synthetic look-alike
 questions; weights and how they were made in `assistant/models/reader/`.
 
 It is used as a veto only: after the threshold and the constraint rule
@@ -70,7 +70,7 @@ class CandidateScores:
 def token_features(
     weights: dict[str, np.ndarray], q_states: np.ndarray, q_ids: list[int], s_states: np.ndarray, s_ids: list[int]
 ) -> np.ndarray:
-    """Late-interaction and exact-match features, pooled over the question's tokens (see bench/train_reader.py, `Head`)."""
+    """Late-interaction and exact-match features, pooled over the question's tokens (see `build_head` in bench/common.py)."""
     if len(q_ids) == 0 or len(s_ids) == 0:
         return np.zeros(6, dtype=np.float32)
     # einsum, not @: for matrices this small OpenBLAS wakes its thread pool and costs 16 ms of CPU on a busy machine (einsum 0.4 ms)
@@ -127,7 +127,7 @@ class ReadingHead:
         self.folder = Path(folder)
         path = self.folder / WEIGHTS_FILE
         if not path.is_file():
-            raise ReadingUnavailable(f"{path}: no such file (train it with `python bench/train_reader.py`)")
+            raise ReadingUnavailable(f"{path}: no such file (train it with `python train/train_reader.py`)")
         try:
             self.weights, self.manifest = read_head(self.folder, WEIGHTS_FILE)
             self.threshold = float(self.manifest["threshold"])

@@ -5,7 +5,7 @@ sentence is to the question, not whether it answers it. On SQuAD 2.0 the
 sentence holding the answer is among the composer's top 8 for 93% of the
 answerable questions but first for only 75-78%. This cross-encoder reads the
 question and one sentence together (all-MiniLM-L6-v2 fine-tuned here by
-`bench/train_reranker.py`, exported to ONNX and quantised to int8; weights and
+`train/train_reranker.py`, exported to ONNX and quantised to int8; weights and
 how they were made in `assistant/models/reranker/`) and gives a logit that the
 sentence answers.
 
@@ -59,7 +59,7 @@ class Reranker:
         self.folder = Path(folder)
         self.path = self.folder / WEIGHTS_FILE
         if not self.path.is_file():
-            raise RerankerUnavailable(f"{self.path}: no such file (train it with `python bench/train_reranker.py`)")
+            raise RerankerUnavailable(f"{self.path}: no such file (train it with `python train/train_reranker.py`)")
         try:
             self.manifest = json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
             self.combination = Combination(**self.manifest["combination"])

@@ -16,7 +16,7 @@ cite (the "cited the wrong sentence" case). README, section "Written answers
 from an LLM", gives the figures.
 
 When a trained support head is installed in assistant/models/support
-(`python bench/train_support.py`; see `assistant.answer.support_head`), it
+(`python train/train_support.py`; see `assistant.answer.support_head`), it
 judges the sentence instead of that weighted sum: `Support.score` is then
 its probability and `Support.threshold` its calibrated bar; the hard checks
 still veto. It is not shipped: on held-out data it did not beat this

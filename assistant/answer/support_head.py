@@ -13,7 +13,7 @@ check's own figures and hard checks (EXTRA_FEATURES). A tiny MLP turns them
 into the probability that the evidence supports the claim; five such
 heads (seeds 0-4) are averaged, because one alone swings with its seed.
 
-Trained by `bench/train_support.py` (QuoteSum half + synthetic news pairs)
+Trained by `train/train_support.py` (QuoteSum half + synthetic news pairs)
 into `assistant/models/support/` (weights, threshold, data and figures).
 NOT SHIPPED: on held-out data it traded wrong citations rejected for
 supported sentences kept without beating the old check (README, "Written
@@ -92,7 +92,7 @@ class SupportHead:
         self.folder = Path(folder)
         path = self.folder / WEIGHTS_FILE
         if not path.is_file():
-            raise SupportUnavailable(f"{path}: no such file (train it with `python bench/train_support.py`)")
+            raise SupportUnavailable(f"{path}: no such file (train it with `python train/train_support.py`)")
         try:
             weights, self.manifest = read_head(self.folder, WEIGHTS_FILE)
             count = 1 + max(int(name.split("_", 1)[0][1:]) for name in weights)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import pytest
 
 from assistant.answer.reader import MODEL_FILE, READER_DIR, Candidate, Reader, ReaderUnavailable, load_reader
-from tests.conftest import BUNDLED, ROOT, heavy_imports_after, shared_dataset
+from tests.conftest import BUNDLED, heavy_imports_after, shared_dataset
 
 if not (READER_DIR / MODEL_FILE).is_file():
-    pytest.skip(f"{READER_DIR / MODEL_FILE} not found: train it with `python bench/train_cross_encoder.py`", allow_module_level=True)
+    pytest.skip(f"{READER_DIR / MODEL_FILE} not found: train it with `python train/train_cross_encoder.py`", allow_module_level=True)
 
 CAIRO_FILE = BUNDLED / "000_4fb80201a179085a.txt"
 
@@ -96,8 +95,7 @@ def test_scoring_imports_no_torch():
 @pytest.mark.shared
 def test_held_out_squad_answer_sentences_beat_keyword_overlap(reader):
     shared_dataset("squad2_dev_half", "dev-v2.0-half.json")
-    sys.path.insert(0, str(ROOT / "bench"))
-    import reader_data
+    from train import reader_data
 
     questions = [q for q in reader_data.squad_questions("evaluation") if q.answer_sentence is not None and len(q.sentences) > 2][:60]
     by_reader = by_overlap = 0

@@ -13,7 +13,7 @@ from assistant.answer.reading import READER_DIR, WEIGHTS_FILE, CandidateScores, 
 from tests.conftest import bundled_line, heavy_imports_after
 
 if not (READER_DIR / WEIGHTS_FILE).is_file():
-    pytest.skip(f"{READER_DIR / WEIGHTS_FILE} not found: train it with `python bench/train_reader.py`", allow_module_level=True)
+    pytest.skip(f"{READER_DIR / WEIGHTS_FILE} not found: train it with `python train/train_reader.py`", allow_module_level=True)
 
 CAIRO = bundled_line("000_4fb80201a179085a.txt", "The so-called Free Syrian Army (FSA) militant group")
 ANSWERED = [

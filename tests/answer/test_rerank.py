@@ -12,7 +12,7 @@ from assistant.answer.rerank import RERANKER_DIR, WEIGHTS_FILE, Reranker, Rerank
 from tests.conftest import bundled_line, heavy_imports_after
 
 if not (RERANKER_DIR / WEIGHTS_FILE).is_file():
-    pytest.skip(f"{RERANKER_DIR / WEIGHTS_FILE} not found: train it with `python bench/train_reranker.py`", allow_module_level=True)
+    pytest.skip(f"{RERANKER_DIR / WEIGHTS_FILE} not found: train it with `python train/train_reranker.py`", allow_module_level=True)
 
 CAIRO = bundled_line("000_4fb80201a179085a.txt", "“We have proposed to hold the meeting in Cairo")
 AIR_BACKING = "“We are prepared to give air backing to the enthusiastic restriction"

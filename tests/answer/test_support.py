@@ -58,7 +58,7 @@ def test_a_support_folder_without_weights_falls_back_with_one_warning(installed_
     messages, results = shipped_warnings(embedder)
     assert messages == [
         f"support head unavailable, the old support score decides: {installed_at / WEIGHTS_FILE}: no such file "
-        "(train it with `python bench/train_support.py`)"
+        "(train it with `python train/train_support.py`)"
     ]
     assert all(r.judged_by == "similarity" and r.threshold == SUPPORT_THRESHOLD for r in results)
     assert all(is_supported(r) for r in results)

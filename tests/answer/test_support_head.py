@@ -1,4 +1,4 @@
-"""The support head when installed in assistant/models/support (`python bench/train_support.py`; not shipped): real int8 token states, real MiniLM, bundled articles."""
+"""The support head when installed in assistant/models/support (`python train/train_support.py`; not shipped): real int8 token states, real MiniLM, bundled articles."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from assistant.answer.support_head import SUPPORT_DIR, WEIGHTS_FILE, SupportHead
 from tests.conftest import bundled_line
 
 if not (SUPPORT_DIR / WEIGHTS_FILE).is_file():
-    pytest.skip(f"{SUPPORT_DIR / WEIGHTS_FILE} not found: train it with `python bench/train_support.py`", allow_module_level=True)
+    pytest.skip(f"{SUPPORT_DIR / WEIGHTS_FILE} not found: train it with `python train/train_support.py`", allow_module_level=True)
 
 CAIRO = bundled_line("000_4fb80201a179085a.txt", "The so-called Free Syrian Army (FSA) militant group")
 

@@ -50,7 +50,7 @@ class OneAtATime:
 
 
 class HashedVectors:
-    """A deterministic unit vector per text (bench/memory_phases.py's stand-in): fast and batch-independent."""
+    """A deterministic unit vector per text (bench/common.py's stand-in): fast and batch-independent."""
 
     name, backend, dim = "hashed", "hashed", 384
 

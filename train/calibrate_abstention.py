@@ -15,7 +15,7 @@ unanswerable kinds weighted equally: answer rate on answerable + mean
 abstention rate over the two unanswerable kinds - 1. It is written to
 assistant/answer/calibration.json with the figures it was chosen on.
 
-    python bench/calibrate_abstention.py [--titles 6] [--per-class 500]
+    python train/calibrate_abstention.py [--titles 6] [--per-class 500]
 
 The first 6 titles only: bench/eval_datasets.py evaluates on titles 6-15, held out.
 """
@@ -100,6 +100,7 @@ def main() -> None:
     result = {
         "threshold": round(threshold, 4),
         "method": "Youden's J on the composer's confidence, abstention off while measuring",
+        "made_by": "python train/calibrate_abstention.py",
         "dataset": f"SQuAD 2.0 dev half, first {args.titles} titles ({len(articles)} paragraphs as articles)",
         "questions": {kind: int((kinds == kind).sum()) for kind in ("answerable", "impossible", "off-topic")},
         "backend": embedder.backend,

@@ -1,11 +1,11 @@
-"""Training and held-out pairs for the reader (see bench/train_cross_encoder.py).
+"""Training and held-out pairs for the reader (see train/train_cross_encoder.py).
 
 Every pair is (query, Candidate) with labels; a query is a question (trains
 `answer` and the span) or a claim (trains support / neutral / contradict).
 Sources, all read from ../shared/datasets, never copied:
 
 - SQuAD 2.0 dev half, re-split by title: 0-5 calibration (the abstention
-  threshold, bench/calibrate_abstention.py), 6-9 evaluation, 10-15 training.
+  threshold, train/calibrate_abstention.py), 6-9 evaluation, 10-15 training.
   Training questions meet their answer sentence and the paragraph's other
   sentences that share most words with them (hard negatives); unanswerable
   ones meet the sentences they overlap most. Look-alikes are made by

@@ -1,6 +1,6 @@
 """Train the support head (assistant/answer/support_head.py), choose its threshold, write it with a manifest.
 
-    python bench/train_support.py [--out assistant/models/support]     # a few minutes on 2 shared cores
+    python train/train_support.py [--out assistant/models/support]     # a few minutes on 2 shared cores
 
 One command, reproducible (fixed seed, fixed epochs, one thread). Data:
 
@@ -12,7 +12,7 @@ One command, reproducible (fixed seed, fixed epochs, one thread). Data:
   held out (never trained on, never used to choose anything). In the training
   half, second byte % 4 == 0 = the calibration quarter (not trained on; the
   threshold is chosen there);
-- synthetic pairs from News Articles (Dai 2017), `bench/support_data.py`
+- synthetic pairs from News Articles (Dai 2017), `train/support_data.py`
   (article ids in the manifest): the first half of the pairs trains, the
   second half is a synthetic test;
 - data/support_paraphrases.jsonl (the development paraphrase set) joins the
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import hashlib
 import json
 import platform
 import random
@@ -48,60 +47,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from assistant.answer.reading import MANIFEST_FILE, mlp, token_features  # noqa: E402
-from assistant.answer.support import SUPPORT_THRESHOLD, SUPPORT_WEIGHT, claim_of, hard_checks_pass, numbers_in, overlap, support  # noqa: E402
+from assistant.answer.support import claim_of, hard_checks_pass, support  # noqa: E402
 from assistant.answer.support_head import EXTRA_FEATURES, SUPPORT_DIR, WEIGHTS_FILE, extra_features  # noqa: E402
 from assistant.embed.token_states import LAYERS  # noqa: E402
 from assistant.text import terms  # noqa: E402
-from calibrate_support import question_pairs  # noqa: E402
-from support_data import make_pairs  # noqa: E402
-from train_reader import HIDDEN, PROJ_DIM, TOKEN_FEATURES, Bank, fit, git_commit  # noqa: E402
-
-PARAPHRASES = {"dev": ROOT / "data" / "support_paraphrases.jsonl", "heldout": ROOT / "data" / "support_paraphrases_heldout.jsonl"}
-
-
-def half_of(question: str) -> str:
-    digest = hashlib.md5(question.encode("utf-8")).digest()
-    if digest[0] % 2:
-        return "quotesum_heldout"
-    return "quotesum_calibration" if digest[1] % 4 == 0 else "quotesum_training"
-
-
-class Row:
-    """One (claim, cited evidence) pair with the old check's result; the head's probability once scored."""
-
-    def __init__(self, group: str, kind: str, label: int, claim: str, evidence: tuple[str, ...], result, source: str = "") -> None:
-        self.group, self.kind, self.label, self.claim, self.evidence, self.result, self.source = group, kind, label, claim, evidence, result, source
-        self.p = float("nan")
-
-    def old(self) -> bool:
-        return hard_checks_pass(self.result) and self.result.similarity >= SUPPORT_THRESHOLD
-
-    def new(self, threshold: float) -> bool:
-        return hard_checks_pass(self.result) and self.p >= threshold
-
-
-def quotesum_rows(embedder) -> list[Row]:
-    """calibrate_support's pairs: the best sentence (old score) of a cited / an uncited passage; numbers and names
-    checked against those passages, the score and polarity against the best sentence (calibrate_support.best)."""
-    triples = list(question_pairs())
-    texts = sorted({t for _, s, c, u in triples for t in [s, *c, *u]})
-    vectors = dict(zip(texts, embedder.embed(texts)))
-    rows = []
-    for question, sentence, cited, uncited in triples:
-        group = half_of(question)
-        for label, candidates in ((1, cited), (0, uncited)):
-            def old_score(candidate: str) -> float:
-                cosine = float(vectors[sentence] @ vectors[candidate])
-                return SUPPORT_WEIGHT * cosine + (1 - SUPPORT_WEIGHT) * overlap(frozenset(terms(sentence)), frozenset(terms(candidate)))
-
-            best = max(candidates, key=old_score)
-            result = support(sentence, vectors[sentence], [best], vectors[best][None, :], context=candidates, head=None)
-            result.missing_numbers = tuple(sorted(numbers_in(claim_of(sentence)) - frozenset().union(*(numbers_in(c) for c in candidates))))
-            rows.append(Row(group, "supported" if label else "wrong citation", label, claim_of(sentence), (best,), result, question))
-    return rows
+from bench.common import HIDDEN, PROJ_DIM, TOKEN_FEATURES, Bank, Row, fit, git_commit, paraphrase_rows, quotesum_rows  # noqa: E402
+from train.support_data import make_pairs  # noqa: E402
 
 
 def synthetic_rows(embedder, count: int, seed: int) -> tuple[list[Row], list[str]]:
@@ -114,28 +67,6 @@ def synthetic_rows(embedder, count: int, seed: int) -> tuple[list[Row], list[str
         result = support(p.claim, vectors[p.claim], list(p.evidence), evidence_vectors, frozenset(terms(p.outlet)), context=p.context, head=None)
         rows.append(Row("synthetic", p.kind, p.label, claim_of(p.claim), p.evidence, result, p.source))
     return rows, used
-
-
-def paraphrase_rows() -> list[Row]:
-    """Both paraphrase sets, scored as the LLM path scores them (bench/calibrate_support.paraphrases)."""
-    from assistant import Assistant
-    from assistant.answer.constraints import name_context
-
-    bot = Assistant.from_directory(ROOT / "data" / "articles", Path(tempfile.mkdtemp()) / "index")
-    data = bot.data
-    doc_index = {article.doc_id: i for i, article in enumerate(data.articles)}
-    rows = []
-    for name, path in PARAPHRASES.items():
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        for record, vector in zip(records, bot.embedder.embed([r["claim"] for r in records])):
-            doc = doc_index[record["doc"].removesuffix(".txt")]
-            row = next(i for i, (d, start, end) in enumerate(data.sentences[:, :3]) if d == doc and start <= record["start"] < end)
-            evidence = data.sentence_text(row)
-            result = support(record["claim"], vector, [evidence], bot.composer.vectors.get([row]),
-                             frozenset(terms(data.articles[doc].outlet_name)), context=name_context(data, row), head=None)
-            rows.append(Row(f"paraphrases_{name}", record["kind"], int(record["label"] == "supported"), claim_of(record["claim"]),
-                            (evidence,), result, record["id"]))
-    return rows
 
 
 def features(rows: list[Row], bank: Bank) -> tuple[list[int], list[int], np.ndarray]:
@@ -247,6 +178,7 @@ def main() -> None:
          "similarity": r.result.similarity, "hard": hard_checks_pass(r.result), "source": r.source} for r in rows], indent=0))
     manifest = {
         "what": "support head: does the cited evidence support a sentence an LLM wrote (assistant/answer/support_head.py)",
+        "made_by": "python train/train_support.py",
         "threshold": threshold,
         "decision": "numbers, names and polarity checks pass (a veto, as before) and probability >= threshold",
         "parameters": int(sum(v.size for v in weights.values())),

