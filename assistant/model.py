@@ -40,9 +40,11 @@ class Article:
     url: str | None = None
     published: str | None = None
     path: str | None = None
-    outlet_source: str | None = None  # manifest, field, masthead, url or None
+    outlet_source: str | None = None  # manifest, field, html, url, dateline, masthead or None
     source: str | None = None  # the folder or file it was indexed from
     record: str | None = None  # where a JSON/JSONL/CSV record stands in its file: "line 3", "row 7"
+    outlet_domain: str | None = None  # the outlet's key: its registered domain (assistant/outlets/registry.json), when known
+    desk: str | None = None  # the outlet's desk or sub-brand ("Business" for CNN Business): a detail, never a second outlet
 
     @property
     def outlet_name(self) -> str:

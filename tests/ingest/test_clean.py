@@ -99,7 +99,9 @@ def test_names_inside_sentences_are_never_taken_for_the_outlet():
 
 def test_url_domain_is_the_fallback():
     assert outlet_from_url("https://www.usatoday.com/story/news") == "usatoday.com"
-    assert infer_outlet("Plain story text.", "http://edition.cnn.com/2022/x") == ("cnn.com", "url")
+    # issue 24: a known domain is named by the outlet registry; an unknown one shows its domain
+    assert infer_outlet("Plain story text.", "http://edition.cnn.com/2022/x") == ("CNN", "url")
+    assert infer_outlet("Plain story text.", "https://www.city-times.example/x") == ("city-times.example", "url")
 
 
 def test_body_spans_leave_the_original_text_untouched():
