@@ -77,6 +77,10 @@ def print_answer(answer, as_json: bool = False, text_shown: bool = False) -> Non
         extra = "".join(f"; {ref.outlet} {ref.doc_id}[{ref.start}:{ref.end}]" for ref in citation.also_in)
         speaker = f" (quoting {citation.speaker})" if citation.speaker else ""
         typer.secho(f"  [{number}] {citation.outlet}, {citation.title or 'untitled'}: {where}{extra}{speaker}", dim=True)
+    miss = answer.near_miss
+    if miss:  # declined: where the closest quote stands
+        typer.secho(f"  near miss, not an answer: {miss.citation.outlet}, {miss.citation.title or 'untitled'}: "
+                    f"{miss.citation.doc_id}[{miss.citation.start}:{miss.citation.end}]", dim=True)
     short = answer.short_answer
     if short:
         typer.secho(f"  short answer \"{short.text}\": {short.doc_id}[{short.start}:{short.end}], inside [1]", dim=True)
@@ -234,20 +238,26 @@ def stream_answer(bot, question: str, outlets, conversation) -> None:
 
 @app.command("eval")
 def evaluate_command(
-    questions: Annotated[Path, typer.Argument(help="Question set: JSONL (see README), SQuAD 2.0 JSON, or the RealTime QA folder.")],
+    questions: Annotated[Path, typer.Argument(help="Question set: JSONL (see README), SQuAD 2.0 JSON, or a RealTime QA folder.")],
     articles: Articles = None,
     index_dir: Annotated[
         Optional[Path], typer.Option("--index-dir", help="Index to answer from (default: index; squad/realtimeqa get their own).")
     ] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Folder for summary.md, results.json, chart.png.")] = None,
-    format: Annotated[str, typer.Option("--format", help="jsonl, squad or realtimeqa.")] = "jsonl",
+    format: Annotated[str, typer.Option("--format", help="jsonl, squad, realtimeqa or realtimeqa-weekly.")] = "jsonl",
     baseline: Annotated[bool, typer.Option("--baseline", help="Also run a plain llama-index retriever, side by side.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most N questions (squad: a seeded sample).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most N questions (squad, realtimeqa-weekly: a seeded sample).")] = None,
     distractors: Annotated[Optional[int], typer.Option("--distractors", min=0, help="realtimeqa: distractor articles.")] = None,
+    split: Annotated[
+        Optional[str], typer.Option("--split", help="realtimeqa-weekly: train, test or all question days (default all).")
+    ] = None,
+    timely: Annotated[
+        bool, typer.Option("--timely", help="realtimeqa-weekly: only questions with the answer in an article of the 14 days before.")
+    ] = False,
 ) -> None:
     """Measure answers and citations against a question set; exits 1 if any quote is not exact."""
     code = run_eval(questions, articles=articles, index_dir=index_dir, report_dir=report, format=format,
-                    baseline=baseline, limit=limit, distractors=distractors)
+                    baseline=baseline, limit=limit, distractors=distractors, split=split, timely=timely)
     raise typer.Exit(code)
 
 

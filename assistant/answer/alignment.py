@@ -15,6 +15,8 @@ The checks, cheapest first:
   demonyms); never in the outlet's own name.
 - `WantedKind`: a number, a date, a country or a state for questions asking
   one (assistant.answer.answer_types).
+- `WantedPlace`: "where" needs a place: a place name the question does not
+  use, or something the sentence puts "in", "at" or "near".
 - `RelationCheck`: the sentence says the question's relation: the same lemma,
   or a word MiniLM puts close to it, or a sentence that keeps its meaning with
   the question's word put in ("kicked off" -> "started"); "killed" is not
@@ -40,6 +42,7 @@ from assistant.answer.analysis import (
     LIGHT_VERBS,
     PARSES,
     PLACE_ENTITIES,
+    SPEECH_VERBS,
     TIME_ENTITIES,
     QuestionAnalysis,
     named_spans,
@@ -56,6 +59,7 @@ SUBSTITUTION_SIMILARITY = 0.92  # ... or of the sentence and the sentence with t
 SUBSTITUTION_WINDOW = 4  # words either side of the predicate compared with it and with the question's word
 MIN_SHARED_STEM = 5  # "propose" / "proposal", "attack" / "attacks"
 PREDICATE_POS = frozenset({"VERB", "NOUN"})
+WHERE_PREPOSITIONS = frozenset("in at near outside inside from into across along".split())
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Candidate:
         self.data = data
         self.row = row
         self.text = data.sentence_text(row)
+        self.predicate: Any | None = None  # the token that says the question's relation, once RelationCheck found it
 
     @cached_property
     def doc(self) -> Any | None:
@@ -142,18 +147,22 @@ class RelationCheck:
         doc = candidate.doc
         if relation is None or doc is None:
             return MET
-        if matching_predicate(doc, relation.lemma) is not None:
+        candidate.predicate = matching_predicate(doc, relation.lemma)
+        if candidate.predicate is not None:
             return MET
         kind = "NOUN" if relation.nominal else "VERB"
-        predicates = [t for t in doc if t.pos_ == kind and t.lemma_.lower() not in LIGHT_VERBS and t.is_alpha]
+        skip = LIGHT_VERBS | (frozenset() if relation.lemma in SPEECH_VERBS else SPEECH_VERBS)  # "the council said" is attribution
+        predicates = [t for t in doc if t.pos_ == kind and t.lemma_.lower() not in skip and t.is_alpha]
         if not predicates:
             return MET  # a fragment with nothing to compare: left to the scorer
         similarity = self.similarities(relation.lemma, [t.lemma_.lower() for t in predicates])
-        if similarity.max() >= WORD_SIMILARITY:
-            return MET
         closest = predicates[int(similarity.argmax())]
+        if similarity.max() >= WORD_SIMILARITY:
+            candidate.predicate = closest
+            return MET
         original, substituted = self.embedder.embed(list(put_in(closest, relation.text)))
         if float(original @ substituted) >= SUBSTITUTION_SIMILARITY:
+            candidate.predicate = closest
             return MET
         return Verdict(self.name, False, "relation", relation.text, closest.text)
 
@@ -174,7 +183,7 @@ class AgentCheck:
         if question is None or question.relation is None or candidate.doc is None:
             return MET
         agent = next((c for c in question.conditions if c.role == "agent"), None)
-        verb = matching_predicate(candidate.doc, question.relation.lemma)
+        verb = candidate.predicate or matching_predicate(candidate.doc, question.relation.lemma)
         if agent is None or verb is None:
             return MET
         subject = subject_of(verb)
@@ -190,6 +199,23 @@ class AgentCheck:
         elif agent.head in {t.lemma_.lower() for t in subject.subtree}:
             return MET  # "Russian Foreign Minister Sergei Lavrov" is a minister; whose, PossessorCheck reads
         return Verdict(self.name, False, "agent", agent.text, said)
+
+
+class WantedPlace:
+    """"Where" is answered by a place: a place name the question does not use, or "in / at / near" something."""
+
+    name = "place"
+
+    def run(self, question: QuestionAnalysis | None, candidate: Candidate) -> Verdict:
+        if question is None or question.wanted != "place" or candidate.doc is None:
+            return MET
+        asked = question.question.lower()
+        for token in candidate.doc:
+            if token.ent_type_ in PLACE_ENTITIES and token.text.lower() not in asked:
+                return MET
+            if token.dep_ == "pobj" and token.head.lower_ in WHERE_PREPOSITIONS and token.pos_ in {"NOUN", "PROPN"}:
+                return MET
+        return Verdict(self.name, False, "answer", "place", None)
 
 
 class PossessorCheck:
@@ -221,7 +247,7 @@ class NegationCheck:
     def run(self, question: QuestionAnalysis | None, candidate: Candidate) -> Verdict:
         if question is None or question.relation is None or candidate.doc is None:
             return MET
-        verb = matching_predicate(candidate.doc, question.relation.lemma)
+        verb = candidate.predicate or matching_predicate(candidate.doc, question.relation.lemma)
         if verb is None:
             return MET
         negated = any(t.dep_ == "neg" for t in verb.children)
@@ -249,7 +275,7 @@ class Alignment:
     def standard(cls, data: IndexData, question: QuestionAnalysis | None, neighbourhoods: Neighbourhoods, relation: RelationCheck) -> "Alignment":
         """The chain the composer runs; without spaCy's pipeline (`question` None), the string rules alone."""
         cheap = [NamedConditions(neighbourhoods), WantedKind(neighbourhoods)]
-        return cls(data, question, cheap, [relation, AgentCheck(), PossessorCheck(), NegationCheck()])
+        return cls(data, question, cheap, [WantedPlace(), relation, AgentCheck(), PossessorCheck(), NegationCheck()])
 
     def unmet(self, row: int) -> list[Verdict]:
         """The unmet verdicts, in chain order: empty when the sentence answers. Each sentence is judged once;

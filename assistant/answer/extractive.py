@@ -286,9 +286,7 @@ class AnswerComposer:
         citations), or an abstention that shows the near miss."""
         question, query = found.question, found.query
         best = max((s.score for s in scored), default=0.0)
-        alignment = Alignment.standard(
-            self.data, analyse(question), Neighbourhoods(self.data, question_constraints(question), wanted_answer(question)), self.relation
-        )
+        alignment = self.alignment(question)
         judged = [s for s in scored if s.score >= self.threshold - NEAR_MISS_MARGIN][:MAX_JUDGED]
         first = next((s for s in judged if s.score >= self.threshold and not alignment.unmet(s.row)), None)
         if first is not None:
@@ -300,6 +298,17 @@ class AnswerComposer:
         sentence, verdict = near
         miss = NearMiss(self.citation(sentence, []), verdict.asked, verdict.found, verdict.role)
         return Answer(question, near_miss_text(found.scope, miss), True, [], query, best, near_miss=miss)
+
+    def alignment(self, question: str) -> Alignment:
+        """The chain of checks for one question (assistant.answer.alignment)."""
+        near = Neighbourhoods(self.data, question_constraints(question), wanted_answer(question))
+        return Alignment.standard(self.data, analyse(question), near, self.relation)
+
+    def aligned(self, alignment: Alignment, doc_id: str, start: int) -> bool:
+        """Whether the sentence of article `doc_id` starting at `start` meets every condition of the question."""
+        doc = self.data.doc_index.get(doc_id)
+        rows = np.flatnonzero((self.data.sentences[:, 0] == doc) & (self.data.sentences[:, 1] == start)) if doc is not None else []
+        return len(rows) > 0 and not alignment.unmet(int(rows[0]))
 
     @staticmethod
     def candidate_scores(scored: list[ScoredSentence], sentence: ScoredSentence) -> CandidateScores:
@@ -371,7 +380,7 @@ def near_miss_text(scope: str, miss: NearMiss) -> str:
     who = source_label(miss.citation.outlet, miss.citation.doc_id, capital=True)
     instead = f'"{miss.found}" where the question has "{miss.asked}"' if miss.found else f'nothing for "{miss.asked}"'
     return (
-        f"The articles don't say: nothing in {scope} answers this question about \"{miss.asked}\". "
+        f"The articles don't say: nothing in {scope} answers this question about \"{miss.asked}\".\n"
         f'The closest ({miss.role}: {instead}): {who} reports "{miss.citation.quote}"'
     )
 

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from assistant.answer.extractive import answer_text
 from assistant.embed.backend_choice import describe_choice
-from assistant.model import Answer, Article, Citation, ShortAnswer
+from assistant.model import Answer, Article, Citation, NearMiss, ShortAnswer
 from assistant.web.compare import render_conflicts, render_speaker
 from assistant.web.highlight import Mark, escape, highlight, safe_url
 from assistant.web.pieces import Turn, open_attrs
@@ -109,6 +109,24 @@ def citation_marker(answer: Answer, number: int) -> str:
     )
 
 
+def render_near_miss(miss: NearMiss | None) -> str:
+    """What the articles say instead, set apart from an answer: the quote (click to see it in its article)
+    and the one element of the question it does not meet."""
+    if miss is None:
+        return ""
+    c = miss.citation
+    instead = (
+        f'has <b>{escape(miss.found)}</b> where the question has <b>{escape(miss.asked)}</b>'
+        if miss.found else f"does not say <b>{escape(miss.asked)}</b>"
+    )
+    return (
+        f'<div class="nc-near-miss"><p class="nc-near-lead">Not an answer. The closest the articles come '
+        f'({escape(miss.role)}: it {instead}):</p>'
+        f'<blockquote class="nc-near-quote" {open_attrs(c.doc_id, c.start, c.end)} title="Show in the article">{escape(c.quote)}</blockquote>'
+        f'<div class="nc-meta">{article_meta(c.outlet, c.title, c.published, c.url)}</div></div>'
+    )
+
+
 def render_written(answer: Answer) -> str:
     """The answer's own text when it adds to the quotes: an LLM's verified sentences with [n] markers, or plain text."""
     if answer.sentences:
@@ -126,7 +144,11 @@ def render_answer(answer: Answer) -> str:
     """An `Answer` as HTML: the abstention, or the written text (when it adds anything) and the citations."""
     notice = f'<p class="nc-notice">{escape(answer.notice)}</p>' if answer.notice else ""
     if answer.abstained:
-        return f'<div class="nc-answer nc-abstained"><p class="nc-abstain">{escape(answer.text)}</p>{notice}</div>'
+        declined = answer.text.split("\n")[0]  # a near miss is shown below, not as the answer's words
+        return (
+            f'<div class="nc-answer nc-abstained"><p class="nc-abstain">{escape(declined)}</p>'
+            f"{render_near_miss(answer.near_miss)}{notice}</div>"
+        )
     # Disagreeing outlets are shown side by side; an extractive answer's text then only restates them.
     written = "" if answer.conflicts and answer.mode == "extractive" else render_written(answer)
     short = f'<p class="nc-short-answer">{escape(answer.short_answer.text)}</p>' if answer.short_answer else ""
@@ -277,6 +299,10 @@ CSS = """
 .nc-answer { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 8px 12px;
   background: var(--background-fill-secondary); }
 .nc-abstain { font-weight: 600; margin: 4px 0; }
+.nc-near-miss { border: 1px dashed var(--border-color-primary); border-radius: 8px; padding: 4px 10px; margin-top: 6px; }
+.nc-near-lead { margin: 2px 0 4px; font-size: 0.9em; color: var(--body-text-color-subdued); }
+.nc-near-quote { margin: 0 0 4px; padding: 4px 10px; border-left: 3px dashed var(--body-text-color-subdued);
+  color: var(--body-text-color-subdued); font-style: italic; cursor: pointer; white-space: pre-wrap; }
 .nc-error { border-color: #c0392b; }
 .nc-pending { color: var(--body-text-color-subdued); font-style: italic; }
 .nc-notice { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 2px 0; }
