@@ -3,7 +3,7 @@
 Writes bench/results/eval_<set>.json (overall and per-type metrics with 95%
 bootstrap intervals, sample sizes, timings, machine load), full reports
 (summary.md, results.json with every question, chart.png) under
-reports/bench/<set>/, and the numbers table into README.md between the
+reports/bench/<set>/, and the numbers table into docs/evaluation.md between the
 `eval-table` markers.
 
     python bench/eval_datasets.py                       # all three, with the baseline
@@ -45,7 +45,7 @@ from assistant.options import assistant_for  # noqa: E402
 DATASETS = ROOT.parent / "shared" / "datasets"
 RESULTS = ROOT / "bench" / "results"
 REPORTS = ROOT / "reports" / "bench"
-README = ROOT / "README.md"
+README = ROOT / "docs" / "evaluation.md"  # the page that holds the eval-table block
 TABLE_START, TABLE_END = "<!-- eval-table:start -->", "<!-- eval-table:end -->"
 SETS = ("bundled", "squad", "realtimeqa")
 TITLES = {"bundled": "bundled set", "squad": "SQuAD 2.0", "realtimeqa": "RealTime QA"}
@@ -183,7 +183,7 @@ def table(results: list[dict]) -> str:
 def write_readme_table(results: list[dict]) -> None:
     text = README.read_text(encoding="utf-8")
     if TABLE_START not in text or TABLE_END not in text:
-        print(f"README has no {TABLE_START} ... {TABLE_END} block; table not written", file=sys.stderr)
+        print(f"{README.relative_to(ROOT)} has no {TABLE_START} ... {TABLE_END} block; table not written", file=sys.stderr)
         return
     stamp = time.strftime("%Y-%m-%d")
     block = f"{TABLE_START}\n_Measured {stamp} by `python bench/eval_datasets.py`; percentages, 95% bootstrap intervals in brackets._\n\n{table(results)}\n{TABLE_END}"
@@ -199,7 +199,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for eval_<set>.json")
     parser.add_argument("--rtqa-distractors", type=int, default=1000)
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--no-readme", action="store_true", help="don't rewrite the README table")
+    parser.add_argument("--no-readme", action="store_true", help="don't rewrite the table in docs/evaluation.md")
     args = parser.parse_args()
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     if any(s != "bundled" for s in chosen) and not DATASETS.is_dir():
