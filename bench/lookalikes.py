@@ -120,10 +120,17 @@ def corpus_articles(wanted: set[str], distractors: int = DISTRACTORS, seed: int 
 # --- scoring ------------------------------------------------------------------------------------------
 
 
+NUMBER_WORDS = dict(zip(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety".split(),
+    [str(n) for n in (*range(1, 21), 30, 40, 50, 60, 70, 80, 90)],
+))
+
+
 def normalised(text: str) -> str:
-    """Lower case, quotes and dashes unified, punctuation as spaces: ' 250 000 people '."""
+    """Lower case, punctuation as spaces, a lone number word as its figure: 'Eighty percent' -> ' 80 percent '."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
-    return " " + " ".join(re.sub(r"[^\w]+", " ", text).split()) + " "
+    return " " + " ".join(NUMBER_WORDS.get(word, word) for word in re.sub(r"[^\w]+", " ", text).split()) + " "
 
 
 def gold_in(answers: list[str], quote: str) -> bool:
@@ -131,8 +138,9 @@ def gold_in(answers: list[str], quote: str) -> bool:
 
 
 def content_words(text: str) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("'s", ""))
-    return {word for word in words if word not in STOPWORDS}
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    words = re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text)  # "b'tselem" one word, "couldn't" one word
+    return {word.removesuffix("'s") for word in words} - STOPWORDS
 
 
 def shares_content_word(a: str, b: str) -> bool:
@@ -188,6 +196,13 @@ def commit() -> str | None:
         return None
 
 
+def write_results(path: Path, report: dict, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = json.dumps(report, indent=1, ensure_ascii=False)[:-2]  # without its closing brace
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    path.write_text(f'{head},\n "rows": [\n{lines}\n ]\n}}\n', encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
@@ -232,10 +247,12 @@ def main() -> None:
     }
     if args.split == "all":
         report["all"] = summary(rows)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    head = json.dumps(report, indent=1, ensure_ascii=False)[:-2]  # the report without its closing brace, then one line per pair
-    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
-    (RESULTS / f"lookalikes_{args.split}.json").write_text(f'{head},\n "rows": [\n{lines}\n ]\n}}\n', encoding="utf-8")
+    for split in splits:  # one file per split, the report's figures first, then one line per pair
+        write_results(RESULTS / f"lookalikes_{split}.json", {**{k: v for k, v in report.items() if k not in ("dev", "test", "all")},
+                      "split": split, "pairs": sum(r["split"] == split for r in rows), split: report[split]},
+                      [r for r in rows if r["split"] == split])
+    if args.split == "all":
+        write_results(RESULTS / "lookalikes_all.json", report, rows)
     print(json.dumps(report, indent=1))
 
 
