@@ -110,6 +110,7 @@ class Citation:
     score: float
     also_in: list[SourceRef] = field(default_factory=list)
     speaker: str | None = None  # whose words the quote reports ("..., Lavrov said"), when it names someone
+    speaker_role: str | None = None  # the speaker's role as the article states it ("spokesman for the Southern Front")
     outlet_count: int | None = None  # distinct outlets carrying the statement, a wire story's copies counted once
     syndicated: list[str] = field(default_factory=list)  # why some outlets were counted once (wire copies)
 

@@ -176,11 +176,15 @@ class Comparer:
     def speaker(self, doc: int, start: int, end: int) -> str | None:
         return self.attributor(doc).speaker(start, end)
 
+    def speak(self, citation: Citation, doc: int) -> Citation:
+        """Set the citation's speaker and the speaker's role (when the article states one)."""
+        found = self.attributor(doc).speaker_detail(citation.start, citation.end)
+        citation.speaker, citation.speaker_role = (found.name, found.role) if found else (None, None)
+        return citation
+
     def citation(self, sentence: ScoredSentence) -> Citation:
         article = self.data.articles[sentence.doc]
-        citation = make_citation(article, sentence.start, sentence.end, sentence.score)
-        citation.speaker = self.speaker(sentence.doc, sentence.start, sentence.end)
-        return citation
+        return self.speak(make_citation(article, sentence.start, sentence.end, sentence.score), sentence.doc)
 
     def wire_copies(self, docs: Iterable[int], label: dict[str, str]) -> WireCopies:
         articles = [self.data.articles[d] for d in sorted(set(docs))]

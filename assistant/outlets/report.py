@@ -15,6 +15,12 @@ def _who(citation: Citation) -> str:
     return source_label(citation.outlet, citation.doc_id)
 
 
+def speaking(citation: Citation) -> str:
+    """'Issam al- Rayyes (spokesman for the Southern Front of the Free Syrian Army)': the speaker and their role."""
+    role = citation.speaker_role
+    return f"{citation.speaker} ({role})" if role and role.casefold() not in citation.speaker.casefold() else str(citation.speaker)
+
+
 def side_text(side: ConflictSide) -> str:
     first = side.citations[0]
     others = list(dict.fromkeys(_who(c) for c in side.citations[1:]))
@@ -37,7 +43,7 @@ def comparison_text(comparison: Comparison) -> str:
     lines = [conflict_text(c) for c in comparison.conflicts]
     for view in comparison.outlets:
         quote = view.quotes[0]
-        speaker = f", quoting {quote.speaker}" if quote.speaker else ""
+        speaker = f", quoting {speaking(quote)}" if quote.speaker else ""
         lines.append(f'{_capital(view.outlet)}{speaker}: "{quote.quote}"')
     for group in comparison.statements:
         if group.outlet_count > 1:
@@ -65,7 +71,7 @@ def comparison_lines(comparison: Comparison) -> list[tuple[str, bool]]:
     """The comparison for a terminal: (line, dim) pairs; quotes with their positions, speakers and counts."""
 
     def where(c: Citation) -> str:
-        speaker = f", quoting {c.speaker}" if c.speaker else ""
+        speaker = f", quoting {speaking(c)}" if c.speaker else ""
         return f"{c.doc_id}[{c.start}:{c.end}]{speaker}"
 
     lines: list[tuple[str, bool]] = []

@@ -17,7 +17,7 @@ def annotate(answer: Answer, comparison: Comparison, comparer: Comparer) -> Answ
     for citation in answer.citations:
         doc = comparer.data.doc_index.get(citation.doc_id)
         if doc is not None and citation.speaker is None:
-            citation.speaker = comparer.speaker(doc, citation.start, citation.end)
+            comparer.speak(citation, doc)
     if answer.abstained:
         return answer
     original = list(answer.citations)
