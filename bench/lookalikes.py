@@ -207,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--distractors", type=int, default=DISTRACTORS, help="RealTime QA articles added to the index")
+    parser.add_argument("--index-dir", type=Path, default=None, help="keep the index here: a rerun embeds nothing new")
     args = parser.parse_args()
 
     from assistant import Assistant
@@ -220,13 +221,14 @@ def main() -> None:
         pairs, used = [p for p in pairs if not is_corpus(p["doc_id"])], set()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
+        kept = args.index_dir or Path(scratch)
         sources: list[Path] = [BUNDLED]
         if records:
-            corpus = Path(scratch) / "corpus" / "lookalike_corpus.jsonl"
-            corpus.parent.mkdir()
+            corpus = kept / "corpus" / "lookalike_corpus.jsonl"
+            corpus.parent.mkdir(parents=True, exist_ok=True)
             corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
             sources.append(corpus.parent)
-        bot = Assistant.from_directory(sources, index_dir=Path(scratch) / "index")
+        bot = Assistant.from_directory(sources, index_dir=kept / "index")
         indexed = time.perf_counter()
         rows = []
         for pair in pairs:

@@ -207,8 +207,8 @@ def analyse(question: str) -> QuestionAnalysis | None:
 
 def described_agent(root: Any, conditions: list[Condition]) -> Condition | None:
     """An agent the question describes rather than names: "Syria's foreign minister" (head "minister")."""
-    if root is None or any(c.role == "agent" for c in conditions):
-        return None
+    if root is None or root.lemma_.lower() == "be" or any(c.role == "agent" for c in conditions):
+        return None  # "Who is the spokesman ...": the spokesman is the relation, not an agent
     subject = next((t for t in root.children if t.dep_ in SUBJECTS), None)
     if subject is None or subject.pos_ != "NOUN" or subject.lower_ in WH_WORDS:
         return None

@@ -3,12 +3,13 @@
 A reader scans for the figure or the date before the sentence around it, so
 an answer to a "how many / how much" or "when / what year" question leads
 with it ("2,500 people: SBS News reports: ..."), and the page highlights it
-inside the quote and in the article. Only these kinds are picked by rule: a
-figure or a date has a shape that a pattern finds, and a "which country" or
+inside the quote and in the article. A figure or a date has a shape that a pattern finds, and a "which country" or
 "which state" quote that names exactly one country or state the question does
-not ("Mexico: CNN reports: ...") has only one candidate. The answer to "who"
-or "where" is as often a description as a name, and picking the wrong name
-out of an exact quote would be a confident error.
+not ("Mexico: CNN reports: ...") has only one candidate. For "who", "where" and
+"which X" the parse picks the filler (assistant.answer.alignment.filler): the
+name that is the subject of the question's relation, or the place it happens
+in, and only when it singles out one: picking the wrong name out of an exact
+quote would be a confident error.
 
 The short answer is the figure (or date) the question does not already
 mention. When the question says what it counts ("how many *miles*"), only a
@@ -25,6 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.alignment import filler
+from assistant.answer.analysis import analyse
 from assistant.answer.answer_types import AnswerType, PlaceAnswer, answer_type, place_answer
 from assistant.answer.constraints import asking_part
 from assistant.answer.places import country_names, mentions_of
@@ -111,7 +114,10 @@ def short_answer_span(question: str, quote: str) -> Span | None:
     wanted = answer_type(question)
     if wanted is None:
         place = place_answer(question)
-        return _place(quote, place) if place is not None else None
+        if place is not None:
+            return _place(quote, place)
+        named = filler(analyse(asking_part(question)), quote)  # who / where / which: the parse's one filler
+        return Span(*named) if named else None
     found = _figures(quote, wanted) if wanted.label == "number" else _dates(quote, wanted)
     if not found:
         return None

@@ -40,8 +40,10 @@ def test_the_figure_or_date_that_answers_is_picked(question, quote, expected):
         ("How many people have been killed since 2011?", "People have been killed every day since 2011."),
         # "when" answered by an event, not a date: no short answer rather than a wrong one
         ("When did the talks fail?", "The talks failed after the vote."),
-        # who / where questions are not picked by rule
-        ("Where did the FSA propose to meet Russia?", "We have proposed to hold the meeting in Cairo, Egypt."),
+        # who / where: only the name the parse singles out as the filler; two places, none
+        ("Where did the FSA propose to meet Russia?", "We have proposed to hold the meeting in Cairo or in Geneva."),
+        # the subject of another relation does not answer "who"
+        ("Who criticized Ticketmaster?", "Senator Amy Klobuchar praised Ticketmaster in a letter."),
         # a year does not answer "how many"
         ("How many soldiers were sent?", "Soldiers were sent in 1998."),
     ],
@@ -62,10 +64,25 @@ def test_the_bundled_answer_leads_with_its_figure_and_points_into_the_article(bo
     assert answer.to_dict()["short_answer"]["text"] == short_answer.text
 
 
-def test_questions_not_about_a_figure_or_date_get_none(bot):
+def test_who_and_where_lead_with_the_name_that_fills_the_slot(bot):
     answer = bot.ask("Where did the FSA propose to meet Russia?")
-    assert not answer.abstained and answer.short_answer is None
-    assert not answer.text.startswith("Cairo")
+    assert not answer.abstained and answer.short_answer is not None and answer.short_answer.text == "Cairo"
+    article = bot.article(answer.short_answer.doc_id)
+    assert article.text[answer.short_answer.start : answer.short_answer.end] == "Cairo"
+    assert answer.text.startswith("Cairo: ")
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "expected"),
+    [
+        ("Who criticized Ticketmaster in an open letter?", "Senator Amy Klobuchar criticized Ticketmaster in an open letter to its CEO.", "Amy Klobuchar"),
+        ("Which company did Senator Amy Klobuchar criticize?", "Senator Amy Klobuchar criticized Ticketmaster in an open letter to its CEO.", "Ticketmaster"),
+        ("Who won Eurovision in 2023?", 'Loreen, who won the competition with her power ballad "Tattoo," beat acts from 25 other countries.', "Loreen"),
+        ("Who is the spokesman for Division 13?", "Lieutenant Colonel Ahmad Saoud, the spokesman for Division 13, said the group had been hit.", "Ahmad Saoud"),
+    ],
+)
+def test_the_parse_picks_the_name_that_fills_who_and_which(question, quote, expected):
+    assert short(question, quote) == expected
 
 
 def test_of_two_counts_of_the_same_noun_the_one_among_the_questions_words_wins():
