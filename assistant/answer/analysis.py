@@ -34,7 +34,7 @@ TIME_ENTITIES = frozenset({"DATE", "TIME"})
 NAME_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
 NUMBER_ENTITIES = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 FIRST_PERSON = frozenset("i we me us my our".split())
-SPEECH_VERBS = frozenset("say tell add state announce claim report insist note explain according".split())
+SPEECH_VERBS = frozenset("say tell add state announce claim report insist note explain warn argue according".split())
 PARSE_CACHE = 4096  # parsed sentences kept (a question's candidates repeat across follow-ups)
 
 
@@ -119,12 +119,20 @@ class QuestionAnalysis:
 
 def named_spans(doc: Any) -> list[Any]:
     """The names, numbers and dates of a text: its entities, and proper nouns or numbers outside them."""
-    spans = [e for e in doc.ents if not any(t.lower_ in WH_WORDS for t in e)]
+    spans = [with_title(e) for e in doc.ents if not any(t.lower_ in WH_WORDS for t in e)]
     inside = {t.i for e in spans for t in e}
     spans += [doc[t.i : t.i + 1] for t in doc if t.i not in inside and t.pos_ in {"PROPN", "NUM"} and t.lower_ not in WH_WORDS]
     # a name is written with a capital or a digit (the parser also tags a mistaken "bridge" PROPN)
     spans = [s for s in spans if any(t.text[:1].isupper() or t.text[:1].isdigit() for t in s)]
     return sorted(spans, key=lambda s: s.start)
+
+
+def with_title(entity: Any) -> Any:
+    """An entity with the title written before it: "Senator Amy Klobuchar", "Governor Ricardo Rosello"."""
+    start = entity.start
+    while start > 0 and entity.doc[start - 1].pos_ == "PROPN" and entity.doc[start - 1].dep_ == "compound" and entity.doc[start - 1].head.i in range(entity.start, entity.end):
+        start -= 1
+    return entity.doc[start : entity.end]
 
 
 def span_text(span: Any) -> str:
@@ -210,8 +218,8 @@ def described_agent(root: Any, conditions: list[Condition]) -> Condition | None:
     if root is None or root.lemma_.lower() == "be" or any(c.role == "agent" for c in conditions):
         return None  # "Who is the spokesman ...": the spokesman is the relation, not an agent
     subject = next((t for t in root.children if t.dep_ in SUBJECTS), None)
-    if subject is None or subject.pos_ != "NOUN" or subject.lower_ in WH_WORDS:
-        return None
+    if subject is None or subject.pos_ != "NOUN" or subject.lower_ in WH_WORDS or any(t.lower_ in WH_WORDS for t in subject.children):
+        return None  # "What share of Mosul do ... say": the share is what is asked
     words = [t for t in subject.lefts if t.dep_ in {"poss", "compound", "amod"}] + [subject]
     text = subject.doc[words[0].i : subject.i + 1].text if words else subject.text
     return Condition(text, "agent", head=subject.lemma_.lower(), named=False)
