@@ -15,7 +15,7 @@ from assistant.eval.baseline import BaselineUnavailable
 from assistant.eval.datasets import load_question_set
 from assistant.eval.metrics import label
 from assistant.eval.questions import FORMATS, QuestionSetError
-from assistant.eval.report import fmt, fmt_interval
+from assistant.eval.report import fmt, fmt_interval, verdict_line
 from assistant.eval.runner import EvalReport, QuoteMismatchError, default_index_dir, evaluate
 from assistant.options import AssistantOptions, CannotOpen, assistant_for, open_assistant
 
@@ -49,6 +49,8 @@ def print_summary(report: EvalReport) -> None:
             other = base.metrics[name]
             line += f"  {fmt(other.value, name):>8} {fmt_interval(other, name):>13}"
         typer.echo(line)
+    for system in report.systems():
+        typer.echo(f"{system.name}: {verdict_line(system)}")
 
 
 def run_eval(
@@ -61,6 +63,8 @@ def run_eval(
     baseline: bool = False,
     limit: int | None = None,
     distractors: int | None = None,
+    split: str | None = None,
+    timely: bool = False,
 ) -> int:
     def fail(message: str) -> int:
         typer.secho(message, fg=typer.colors.RED, err=True)
@@ -73,6 +77,11 @@ def run_eval(
         if format != "realtimeqa":
             return fail("--distractors only applies to --format realtimeqa.")
         options["distractors"] = distractors
+    if split is not None or timely:
+        if format != "realtimeqa-weekly":
+            return fail("--split and --timely only apply to --format realtimeqa-weekly.")
+        options["split"] = split or "all"
+        options["timely"] = timely
     try:
         question_set = load_question_set(questions, format, limit, **options)
     except QuestionSetError as error:
@@ -84,7 +93,8 @@ def run_eval(
     if question_set.articles is not None:
         if articles is not None:
             return fail(f"--articles is for jsonl question sets; the {format} set brings its own articles.")
-        index_dir = index_dir or default_index_dir(format)
+        # the weekly set's splits hold different articles: each keeps its own index
+        index_dir = index_dir or default_index_dir(question_set.name if format == "realtimeqa-weekly" else format)
         typer.echo(f"Indexing {len(question_set.articles)} {format} articles in {index_dir} (only changes are embedded)...", err=True)
         bot = assistant_for(question_set, index_dir)
         typer.echo(f"{index_dir}: {bot.last_report.summary()}", err=True)

@@ -6,6 +6,9 @@
   distractor articles from `news_corpus.jsonl.gz`: first the articles the
   dataset's own retriever returned for these questions (hard distractors),
   then a seeded random fill from the rest of the corpus.
+- RealTime QA weekly: 2,925 later quiz questions, each over the articles the
+  dataset's retriever returned for it, split by question day into train and
+  test days (`split_of`).
 """
 
 from __future__ import annotations
@@ -255,6 +258,125 @@ def load_realtimeqa(
     )
 
 
+# --- RealTime QA weekly ---------------------------------------------------------------------------
+
+RTQA_WEEKLY_QUESTIONS = "questions.jsonl"
+SPLITS = ("train", "test", "all")
+TEST_SHARE = 50  # percent of the days on the test side: 115 of 249 days, 1,368 questions, 393 of them timely (train: 469)
+SPLIT_SALT = "realtimeqa-weekly"
+
+
+def split_of(question_date: str, test_share: int = TEST_SHARE) -> str:
+    """"test" or "train" for a question day: a stable hash of the date string, so a day's questions stay together.
+
+    sha256, not Python's `hash` (salted per process): the same day is on the same side on every machine.
+    """
+    digest = hashlib.sha256(f"{SPLIT_SALT}:{question_date}".encode()).hexdigest()
+    return "test" if int(digest, 16) % 100 < test_share else "train"
+
+
+def _weekly_type(record: dict[str, Any]) -> str:
+    if record.get("timely_support_doc_ids"):
+        return "timely"  # the answer string is in an article published 0-14 days before the question (or the day after)
+    if record.get("support_doc_ids"):
+        return "support-not-timely"  # only in older (or much later) articles
+    return "no-support"  # in none of the retrieved articles
+
+
+def load_realtimeqa_weekly(
+    path: str | Path,
+    limit: int | None = None,
+    split: str = "all",
+    timely: bool = False,
+    seed: int = 0,
+    corpus: str | Path | None = None,
+) -> QuestionSet:
+    """RealTime QA weekly questions, each over the articles its retriever returned (`retrieved_doc_ids`).
+
+    `split` keeps the train or test days (`split_of`, about half each) or all;
+    `timely` keeps only questions with an answer string in an article published
+    0-14 days before the question (`timely_support_doc_ids`), which are also
+    the question's `doc_ids`. `limit` draws a seeded sample across all the days
+    (kept in file order). The articles are streamed once from the `realtimeqa/`
+    corpus beside the weekly folder (or `corpus`), keeping only the needed ones.
+    Each question is asked on its `question_date`.
+    """
+    if split not in SPLITS:
+        raise QuestionSetError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    questions_file = _find(Path(path), RTQA_WEEKLY_QUESTIONS).resolve()
+    corpus_file = Path(corpus) if corpus is not None else questions_file.parent.parent / "realtimeqa" / RTQA_CORPUS
+    problems: list[Problem] = []
+    records = []
+    for number, record in enumerate(_jsonl(questions_file), start=1):
+        missing = [k for k in ("question_id", "question_date", "question", "answer_text", "retrieved_doc_ids") if k not in record]
+        if missing:
+            problems.append(Problem(str(questions_file), f"missing {', '.join(missing)}; skipped", f"line {number}"))
+            continue
+        if split != "all" and split_of(record["question_date"]) != split:
+            continue
+        if timely and not record.get("timely_support_doc_ids"):
+            continue
+        records.append(record)
+    if limit is not None and limit < len(records):
+        keep = {r["question_id"] for r in sorted(records, key=lambda r: _rank_key(seed, r["question_id"]))[:limit]}
+        records = [r for r in records if r["question_id"] in keep]
+    needed = {str(d) for r in records for d in r["retrieved_doc_ids"]}
+    if not corpus_file.is_file():
+        raise QuestionSetError(f"{corpus_file}: no such file (the RealTime QA corpus the weekly questions' articles are in)")
+    articles: dict[str, Article] = {}
+    for record in _jsonl(corpus_file):
+        doc_id = str(record.get("doc_id"))
+        if doc_id not in needed or doc_id in articles:
+            continue
+        if not (record.get("text") or "").strip():
+            problems.append(Problem(str(corpus_file), "retrieved article has no text; skipped", doc_id))
+            continue
+        articles[doc_id] = corpus_article(record, corpus_file)
+    missing_docs = needed - set(articles)
+    questions = []
+    for record in records:
+        qid = str(record["question_id"])
+        answers = [a for a in record.get("answer_text") or [] if a.strip()]
+        if not answers:
+            problems.append(Problem(str(questions_file), "question without an answer; skipped", qid))
+            continue
+        timely_ids = [str(d) for d in record.get("timely_support_doc_ids") or [] if str(d) in articles]
+        questions.append(
+            Question(
+                id=qid,
+                question=record["question"].strip(),
+                answers=answers,
+                doc_ids=timely_ids,
+                type=_weekly_type(record),
+                where=f"{questions_file} {qid}",
+                extra={
+                    "question_date": record["question_date"],
+                    "split": split_of(record["question_date"]),
+                    "choices": record.get("choices"),
+                    "support_doc_ids": record.get("support_doc_ids") or [],
+                },
+            )
+        )
+    for doc_id in sorted(d for d in missing_docs if not any(p.where == d for p in problems)):
+        problems.append(Problem(str(corpus_file), "retrieved article is not in the corpus", doc_id))
+    days = len({q.extra["question_date"] for q in questions})
+    picked = f"{split} days" + (", questions with a timely article" if timely else "")
+    return QuestionSet(
+        name=f"realtimeqa-weekly-{split}" + ("-timely" if timely else ""),
+        source=str(questions_file),
+        format="realtimeqa-weekly",
+        questions=questions,
+        problems=problems,
+        articles=list(articles.values()),
+        description=(
+            f"RealTime QA weekly ({picked}; split by a hash of question_date, {TEST_SHARE}% of the days test): "
+            f"{len(questions)} questions on {days} days"
+            + (f" (seeded sample, seed {seed})" if limit is not None else "")
+            + f", over the {len(articles)} articles their retriever returned, each asked on its question_date"
+        ),
+    )
+
+
 # --- any format -------------------------------------------------------------------------------
 
 
@@ -268,6 +390,8 @@ def load_question_set(path: str | Path, format: str = "jsonl", limit: int | None
         question_set = load_squad(path, limit=limit, **options)
     elif format == "realtimeqa":
         question_set = load_realtimeqa(path, limit=limit, **options)
+    elif format == "realtimeqa-weekly":
+        question_set = load_realtimeqa_weekly(path, limit=limit, **options)
     else:
         raise QuestionSetError(f"unknown question-set format {format!r}; use one of {', '.join(FORMATS)}")
     question_set = question_set.limited(limit)

@@ -6,13 +6,19 @@ check exact values on hand-made cases. With no NLI model offline, "supported"
 means what ALCE approximates with entailment: the citation comes from an
 article known to support the answer, or it contains an acceptable answer or
 a reference quote (normalised string containment).
+
+Right, wrong, declined: an answer is right when a gold answer is found in one
+of its quotes by `gold_found` (content words in any order, number words read
+as numbers), the same rule for NewsCite and the baseline.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -44,6 +50,164 @@ def contains(haystack: str, needle: str) -> bool:
 def contains_any(haystacks: Iterable[str], needles: Sequence[str]) -> bool:
     texts = list(haystacks)
     return any(contains(text, needle) for needle in needles for text in texts)
+
+
+# --- the gold-answer rule: content words in any order, numbers as numbers -------------------------
+
+# Function words a gold answer may carry or drop ("the Pentagon", "in 1994"); never numbers, never
+# negations. A short list typed here on purpose: the retrieval stopword lists hold "one", "first",
+# "fire", "system" and other words an answer can be. Left out as answer words too: "may" (May
+# 2022), "us" (U.S. reads "us"), "i" (World War I must not meet World War II), "who" (WHO).
+FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for from by with about as into onto than per via and or nor but "
+    "is are was were be been being am has have had do does did would shall should could might must "
+    "its this that these those he him his she her hers they them their theirs we our you your me my s".split()
+)
+UNITS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split()
+    )
+}
+TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+ORDINALS = {
+    w: f"{i}{'st' if i == 1 else 'nd' if i == 2 else 'rd' if i == 3 else 'th'}"
+    for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)
+}
+THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")  # 1,000 -> 1000 (not 3,50)
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+DECIMAL_MARK = "point"  # kept inside the token ("2point5") so normalize does not split 2.5 into 2 and 5
+INITIALISM = re.compile(r"\b([^\W\d_])\.(?=[^\W\d_]\b)")  # u.s. -> us., then "us"
+NUMBER = re.compile(r"\d+(?:point\d+)?")
+
+
+def _digits(token: str) -> Decimal | None:
+    if not NUMBER.fullmatch(token):
+        return None
+    try:
+        return Decimal(token.replace(DECIMAL_MARK, "."))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return None
+
+
+def _number_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.replace(".", DECIMAL_MARK)
+
+
+def read_numbers(words: Sequence[str]) -> list[str]:
+    """Normalised words with number words and figures read as one number each.
+
+    "one" -> "1", "twenty five" -> "25", "three hundred and twenty" -> "320",
+    "2point5 million" -> "2500000", "first" -> "1st". Two figures side by side stay
+    two numbers ("2022 3"), and nothing is added after a scale word ("nine million,
+    one of them" is 9000000 and 1: normalize has dropped the comma).
+    """
+    out: list[str] = []
+    total: Decimal | None = None  # the scaled part read so far ("2 million")
+    current: Decimal | None = None  # the part below it ("three hundred")
+    last = ""  # what the last word was: "", "digits", "unit", "tens", "hundred", "scale", "and"
+
+    def flush() -> None:
+        nonlocal total, current, last
+        if total is not None or current is not None:
+            out.append(_number_text((total or Decimal(0)) + (current or Decimal(0))))
+        total = current = None
+        last = ""
+
+    for word in words:
+        figure = _digits(word)
+        if last == "and" and figure is None and word not in UNITS and word not in TENS:
+            flush()  # "a hundred and some": the "and" was a word after all
+            out.append("and")
+        if figure is not None:
+            flush()
+            current, last = figure, "digits"
+        elif word in UNITS:
+            if last in ("tens", "hundred", "and") and (last == "hundred" or current % 10 == 0):
+                current += UNITS[word]
+            else:
+                flush()
+                current = Decimal(UNITS[word])
+            last = "unit"
+        elif word in TENS:
+            if last in ("hundred", "and"):
+                current += TENS[word]
+            else:
+                flush()
+                current = Decimal(TENS[word])
+            last = "tens"
+        elif word == "hundred":
+            if last in ("unit", "tens", "digits") and current < 100:
+                current *= 100
+            else:
+                flush()
+                current = Decimal(100)
+            last = "hundred"
+        elif word in SCALES:
+            if last in ("", "scale", "and"):
+                flush()
+                current = Decimal(1)
+            total = current * SCALES[word]
+            current = None
+            last = "scale"
+        elif word == "and" and last == "hundred":
+            last = "and"  # "three hundred and twenty"
+        else:
+            flush()
+            out.append(ORDINALS.get(word, word))
+    flush()
+    return out
+
+
+def answer_words(text: str) -> list[str]:
+    """`normalize`d words with figures kept whole ("1,000" -> "1000", "2.5") and number words as numbers."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = THOUSANDS_SEPARATOR.sub("", text)
+    text = DECIMAL_POINT.sub(DECIMAL_MARK, text)
+    while True:
+        shorter = INITIALISM.sub(r"\1", text)
+        if shorter == text:
+            break
+        text = shorter
+    return read_numbers(normalize(text).split())
+
+
+def content_words(text: str) -> Counter:
+    """The words of `text` that must all be found: `answer_words` less function words (all of them if none is left)."""
+    words = answer_words(text)
+    content = [w for w in words if w not in FUNCTION_WORDS]
+    return Counter(content or words)
+
+
+def gold_found(quote: str, answer: str) -> bool:
+    """Whether a gold answer stands in a quote: every content word of it, as whole words, in any order.
+
+    "one president" meets "1"; "Paris Hilton" does not meet "Paris, France" (no "France").
+    """
+    needed = content_words(answer)
+    if not needed:
+        return False
+    return not (needed - Counter(answer_words(quote)))
+
+
+def gold_found_any(quotes: Iterable[str], answers: Sequence[str]) -> bool:
+    """A gold answer found in one quote (words of two quotes are never combined)."""
+    quotes = list(quotes)
+    return any(gold_found(quote, answer) for answer in answers for quote in quotes)
+
+
+VERDICTS = ("right", "wrong", "declined")
+
+
+def verdict(gold: Gold, abstained: bool, citations: Sequence["Cited"]) -> str:
+    """"declined" (abstained), "right" (a gold answer found in a quote) or "wrong" (an answer to an unanswerable question too)."""
+    if abstained:
+        return "declined"
+    if gold.answerable and gold_found_any((q for c in citations for q in c.quotes), gold.answers):
+        return "right"
+    return "wrong"
 
 
 def ranked_unique(doc_ids: Iterable[str]) -> list[str]:
@@ -115,6 +279,8 @@ class QuestionScore:
     latency: float
     conflict_expected: bool = False  # a question of type "conflict"
     conflict_flagged: bool = False  # the answer reports outlets disagreeing (Answer.conflicts)
+    verdict: str = ""  # "right", "wrong" or "declined" (`verdict`): every question, unanswerable ones too
+    near_miss: bool = False  # declined, showing the closest sentence (Answer.near_miss)
 
     @property
     def citation_precision(self) -> float | None:
@@ -147,6 +313,7 @@ def score_question(
     ks: Sequence[int] = DEFAULT_KS,
     conflict_expected: bool = False,
     conflict_flagged: bool = False,
+    near_miss: bool = False,
 ) -> QuestionScore:
     """Score one answer against what the question expects."""
     answerable = gold.answerable
@@ -178,6 +345,8 @@ def score_question(
         latency=latency,
         conflict_expected=conflict_expected,
         conflict_flagged=conflict_flagged,
+        verdict=verdict(gold, abstained, citations),
+        near_miss=near_miss,
     )
 
 
@@ -202,6 +371,10 @@ class Metric:
 METRIC_LABELS: dict[str, str] = {
     "answer_accuracy": "answer accuracy (answerable questions)",
     "accuracy_all": "overall accuracy (abstaining counts as right on unanswerable)",
+    "answered_precision": "precision when answering: right / (right + wrong)",
+    "right_share": "right (share of all questions)",
+    "wrong_share": "wrong (share of all questions)",
+    "declined_share": "declined (share of all questions)",
     "first_quote_accuracy": "first quote holds the answer (answerable questions)",
     "mrr": "retrieval MRR over doc_ids",
     "citation_precision": "citation precision",
@@ -219,7 +392,7 @@ METRIC_LABELS: dict[str, str] = {
 
 def metric_names(ks: Sequence[int] = DEFAULT_KS) -> list[str]:
     names = list(METRIC_LABELS)
-    return names[:2] + [f"recall@{k}" for k in ks] + names[2:]
+    return names[:6] + [f"recall@{k}" for k in ks] + names[6:]
 
 
 def label(name: str) -> str:
@@ -242,6 +415,9 @@ def ratio_parts(scores: Sequence[QuestionScore], ks: Sequence[int] = DEFAULT_KS)
         parts["answer_accuracy"].append((float(bool(s.correct)), float(s.answerable)))
         right = bool(s.correct) if s.answerable else s.abstained
         parts["accuracy_all"].append((float(right), 1.0))
+        parts["answered_precision"].append((float(s.verdict == "right"), float(s.verdict in ("right", "wrong"))))
+        for name in VERDICTS:
+            parts[f"{name}_share"].append((float(s.verdict == name), 1.0))
         parts["first_quote_accuracy"].append((float(bool(s.first_quote_correct)), float(s.answerable)))
         for k in ks:
             value = s.recall.get(k) if s.recall else None
@@ -257,6 +433,14 @@ def ratio_parts(scores: Sequence[QuestionScore], ks: Sequence[int] = DEFAULT_KS)
         parts["abstention_precision"].append((float(s.abstained and unanswerable), float(s.abstained)))
         parts["abstention_recall"].append((float(s.abstained and unanswerable), float(unanswerable)))
     return {name: (np.array([p[0] for p in v]), np.array([p[1] for p in v])) for name, v in parts.items()}
+
+
+def verdict_counts(scores: Sequence[QuestionScore]) -> dict[str, int]:
+    """How many questions were answered right, wrong, declined, and declined with a near miss."""
+    counts = {name: sum(1 for s in scores if s.verdict == name) for name in VERDICTS}
+    counts["near_misses"] = sum(1 for s in scores if s.near_miss)
+    counts["questions"] = len(scores)
+    return counts
 
 
 def bootstrap_indices(n: int, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> np.ndarray:

@@ -29,7 +29,7 @@ from assistant.model import Article, published_day
 REQUIRED = ("id", "question", "answers")
 LIST_FIELDS = ("answers", "doc_ids", "outlets", "quotes")
 KNOWN = set(REQUIRED) | set(LIST_FIELDS) | {"type", "follow_up_of"}
-FORMATS = ("jsonl", "squad", "realtimeqa")
+FORMATS = ("jsonl", "squad", "realtimeqa", "realtimeqa-weekly")
 
 
 class QuestionSetError(ValueError):

@@ -9,10 +9,10 @@ from assistant.eval.metrics import Metric, label
 from assistant.eval.results import EvalReport, SystemResult
 
 TYPE_COLUMNS = (
-    "answer_accuracy", "citation_recall", "citation_precision", "RECALL", "mrr", "source_coverage", "conflict_recall",
+    "answer_accuracy", "answered_precision", "citation_recall", "citation_precision", "RECALL", "mrr", "source_coverage", "conflict_recall",
     "abstention_recall",
 )
-CHART_METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "RECALL", "mrr", "abstention_precision", "abstention_recall")
+CHART_METRICS = ("answer_accuracy", "answered_precision", "citation_precision", "citation_recall", "RECALL", "mrr", "abstention_precision", "abstention_recall")
 MISSES_SHOWN = 25
 
 
@@ -76,7 +76,7 @@ def markdown(report: EvalReport) -> str:
         lines.append(f"**FAILED: {len(report.quote_failures)} of {quotes} quotes differ from their article slices "
                      f"(exactness {fmt(exact.value, 'quote_exactness')}). This is a bug.**")
         lines += [f"- {failure}" for failure in report.quote_failures[:50]]
-    lines += ["", "## Overall", ""]
+    lines += ["", *verdict_table(report), "", "## Overall", ""]
     header = "| metric | NewsCite | 95% CI |" + (f" {base.name} | 95% CI |" if base else "") + " n |"
     lines += [header, "|---" * (header.count("|") - 1) + "|"]
     for name, metric in nc.metrics.items():
@@ -111,6 +111,41 @@ def markdown(report: EvalReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def verdict_line(system: SystemResult) -> str:
+    """"121 right, 91 wrong, 88 declined (3 near misses); precision when answering 57.1% (50.2-63.8)"."""
+    v = system.verdicts
+    precision = _get(system.metrics, "answered_precision")
+    interval = fmt_interval(precision, "answered_precision")
+    return (
+        f"{v['right']} right, {v['wrong']} wrong, {v['declined']} declined "
+        f"({v['near_misses']} near miss{'' if v['near_misses'] == 1 else 'es'}); "
+        f"precision when answering {fmt(precision.value, 'answered_precision')}" + (f" ({interval})" if interval else "")
+    )
+
+
+def verdict_table(report: EvalReport) -> list[str]:
+    """Right, wrong and declined counts per system: what a reader who trusts the answers wants to know."""
+    lines = [
+        "## Right, wrong, declined",
+        "",
+        "Right: answered, and a gold answer's content words stand in one of its quotes (any order, number words "
+        "as numbers). Wrong: answered without one (an answer to an unanswerable question is wrong). "
+        "The same rule for every system.",
+        "",
+        "| system | questions | right | wrong | declined | near misses | precision when answering | 95% CI |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for system in report.systems():
+        v = system.verdicts
+        precision = _get(system.metrics, "answered_precision")
+        share = lambda n: f"{n} ({100 * n / v['questions']:.1f}%)" if v["questions"] else str(n)  # noqa: E731
+        lines.append(
+            f"| {system.name} | {v['questions']} | {share(v['right'])} | {share(v['wrong'])} | {share(v['declined'])} | "
+            f"{v['near_misses']} | {fmt(precision.value, 'answered_precision')} | {fmt_interval(precision, 'answered_precision')} |"
+        )
+    return lines
+
+
 def misses(system: SystemResult) -> list[str]:
     wrong = [
         r for r in system.results
@@ -131,6 +166,15 @@ def misses(system: SystemResult) -> list[str]:
 
 DEFINITIONS = """## How the metrics are computed
 
+- **right / wrong / declined**: every question is one of the three. Declined: the system abstained.
+  Right: it answered and a gold answer is found in one of its quotes (main or also_in): after
+  normalising, every content word of the answer (articles, prepositions, pronouns and auxiliaries
+  left out) stands in the quote as a whole word, in any order, number words and figures read as
+  numbers ("one president" meets "1", "1,000" meets "1000", "2.5 million" meets "2,500,000").
+  Wrong: it answered without that, or answered an unanswerable question. **Precision when
+  answering** = right / (right + wrong). **Near misses**: declines that show the closest sentence
+  (`Answer.near_miss`). Answer accuracy below keeps its older rule (the answer string as it
+  stands, in the answer text or a quote), so its figures stay comparable with earlier runs.
 - **answer accuracy**: over answerable questions; right when an acceptable answer occurs, normalised
   (case, punctuation, articles, spacing), as whole words in the answer text or one of its quotes.
   An abstention is wrong. **Overall accuracy** also counts an abstention on an unanswerable question as right.
@@ -155,6 +199,7 @@ DEFINITIONS = """## How the metrics are computed
 
 SHORT = {
     "answer_accuracy": "answer accuracy",
+    "answered_precision": "precision when answering",
     "citation_recall": "citation recall",
     "citation_precision": "citation precision",
     "mrr": "MRR",

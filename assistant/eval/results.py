@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.eval.metrics import Metric, QuestionScore
+from assistant.eval.metrics import Metric, QuestionScore, verdict_counts
 from assistant.eval.questions import Question, QuestionSet
 from assistant.model import Answer
 
@@ -44,10 +44,16 @@ class SystemResult:
     by_type: dict[str, dict[str, Metric]]
     info: dict = field(default_factory=dict)
 
+    @property
+    def verdicts(self) -> dict[str, int]:
+        """Questions answered right, wrong, declined; declined with a near miss; questions in all."""
+        return verdict_counts([r.score for r in self.results])
+
     def to_dict(self) -> dict:
         return {
             "name": self.name,
             "info": self.info,
+            "verdicts": self.verdicts,
             "metrics": {name: m.to_dict() for name, m in self.metrics.items()},
             "by_type": {t: {name: m.to_dict() for name, m in ms.items()} for t, ms in self.by_type.items()},
             "questions": [r.to_dict() for r in self.results],

@@ -149,6 +149,7 @@ def run_questions(
             ks=ks,
             conflict_expected=question.type == "conflict",
             conflict_flagged=bool(getattr(answer, "conflicts", None)),
+            near_miss=getattr(answer, "near_miss", None) is not None,
         )
         results.append(QuestionResult(question, answer, latency, score, errors))
         if progress:

@@ -55,6 +55,18 @@ def test_eval_writes_summary_json_and_chart_and_passes(run):
         assert {"single", "multi-outlet", "conflict", "follow-up", "unanswerable"} <= set(system["by_type"])
     newscite = results["systems"]["newscite"]
     assert newscite["metrics"]["quote_exactness"]["value"] == 1.0
+    # right / wrong / declined for each system, in the JSON, the summary and the CLI output
+    assert "## Right, wrong, declined" in summary
+    for name in ("newscite", "baseline"):
+        system = results["systems"][name]
+        v = system["verdicts"]
+        verdicts = [q["scores"]["verdict"] for q in system["questions"]]
+        assert [v["right"], v["wrong"], v["declined"]] == [verdicts.count(x) for x in ("right", "wrong", "declined")]
+        assert v["questions"] == len(verdicts) and v["near_misses"] == sum(q["near_miss"] is not None for q in system["questions"])
+        answered = v["right"] + v["wrong"]
+        assert system["metrics"]["answered_precision"]["value"] == pytest.approx(v["right"] / answered, abs=1e-4)
+        assert f"{system['name']}: {v['right']} right, {v['wrong']} wrong, {v['declined']} declined" in result.output
+    assert results["systems"]["baseline"]["verdicts"]["declined"] == 0
     assert newscite["metrics"]["quote_exactness"]["n"] == sum(1 for q in newscite["questions"] if q["citations"]) > 30
 
 
