@@ -50,7 +50,7 @@ from assistant.answer.analysis import (
     speaker_of,
     subject_of,
 )
-from assistant.answer.constraints import Constraint, Neighbourhoods, mentions, plain
+from assistant.answer.constraints import WORD, Constraint, Neighbourhoods, mentions, plain
 from assistant.embed.embedding import Embedder
 from assistant.index.store import IndexData
 
@@ -198,7 +198,7 @@ class AgentCheck:
             return MET  # "he", "it": the article before it says who
         said = name_of(subject)
         if agent.named:
-            if meets(agent.text, said) or not (speaking or subject.ent_type_ or subject.pos_ == "PROPN"):
+            if meets(agent.text, said) or shares_a_name(agent.text, said) or not (speaking or subject.ent_type_ or subject.pos_ == "PROPN"):
                 return MET  # the same name, or a description ("the group") the scorer weighs
         elif agent.head in {t.lemma_.lower() for t in subject.subtree}:
             return MET  # "Russian Foreign Minister Sergei Lavrov" is a minister; whose, PossessorCheck reads
@@ -249,8 +249,8 @@ class NegationCheck:
     name = "negation"
 
     def run(self, question: QuestionAnalysis | None, candidate: Candidate) -> Verdict:
-        if question is None or question.relation is None or candidate.doc is None:
-            return MET
+        if question is None or question.relation is None or candidate.doc is None or question.wanted == "polar":
+            return MET  # "Did the FSA accept ...?" is answered by "it does not accept" too
         verb = candidate.predicate or matching_predicate(candidate.doc, question.relation.lemma)
         if verb is None:
             return MET
@@ -349,10 +349,16 @@ def owner_names(noun: Any) -> list[str] | None:
 
 def meets(asked: str, text: str) -> bool:
     """Whether `text` names what the question names (the lenient name rule of assistant.answer.constraints)."""
-    words = tuple(w.lower() for w in plain(asked).split() if w[:1].isalnum())
+    words = tuple(w.lower() for w in WORD.findall(plain(asked)))  # split as `mentions` splits: "al-Reis" is "al", "reis"
     if not words:
         return True
     return Constraint(asked, words).met_by(mentions(text))
+
+
+def shares_a_name(asked: str, said: str) -> bool:
+    """One name written two ways ("Issam al-Reis" / "Issam al- Rayyes"): a capitalised word in common."""
+    words = {w for w in WORD.findall(plain(asked)) if w[:1].isupper() and len(w) > 2}
+    return bool(words & set(WORD.findall(plain(said))))
 
 
 def element_in_role(doc: Any | None, role: str, constraint: Constraint) -> str | None:

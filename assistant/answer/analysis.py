@@ -103,7 +103,7 @@ class QuestionAnalysis:
     """The question read into its wanted slot, its relation and its conditions."""
 
     question: str
-    wanted: str  # "person", "place", "time", "number", "name" (which X), "thing" (what), "reason", "other"
+    wanted: str  # "person", "place", "time", "number", "name" (which X), "thing" (what), "reason", "polar" (yes / no), "other"
     wanted_noun: str | None = None  # "show" in "Which show ...", "country" in "Which country ..."
     relation: Relation | None = None
     conditions: tuple[Condition, ...] = field(default_factory=tuple)
@@ -156,7 +156,8 @@ def wanted_slot(doc: Any) -> tuple[str, str | None]:
     words = [t.lower_ for t in doc]
     wh = next((t for t in doc if t.lower_ in WH_WORDS), None)
     if wh is None:
-        return "other", None
+        first = next((t for t in doc if not t.is_punct), None)
+        return ("polar" if first is not None and first.pos_ == "AUX" else "other"), None  # "Did the FSA accept ...?"
     following = doc[wh.i + 1] if wh.i + 1 < len(doc) else None
     if wh.lower_ in {"who", "whom", "whose"}:
         return "person", None
@@ -205,7 +206,8 @@ def analyse(question: str) -> QuestionAnalysis | None:
             continue
         role = role_in_question(span.root, root)
         if role is not None:
-            head = span.root.head.lemma_.lower() if role in {"possessor", "modifier"} else None
+            # whose minister: a noun's possessor; "the FSA's Issam al-Reis" names a person, no possessor to check
+            head = span.root.head.lemma_.lower() if role in {"possessor", "modifier"} and span.root.head.pos_ == "NOUN" else None
             conditions.append(Condition(span_text(span), role, head))
     agent = described_agent(root, conditions)
     if agent is not None:

@@ -304,11 +304,13 @@ class AnswerComposer:
         near = Neighbourhoods(self.data, question_constraints(question), wanted_answer(question))
         return Alignment.standard(self.data, analyse(question), near, self.relation)
 
-    def aligned(self, alignment: Alignment, doc_id: str, start: int) -> bool:
-        """Whether the sentence of article `doc_id` starting at `start` meets every condition of the question."""
+    def about_the_same(self, alignment: Alignment, doc_id: str, start: int) -> bool:
+        """Whether the sentence of article `doc_id` starting at `start` is about who and what the question names
+        (its agent and possessor met): a side of a disagreement may say the opposite ("rejected" /
+        "did not refuse"), but not of someone else."""
         doc = self.data.doc_index.get(doc_id)
         rows = np.flatnonzero((self.data.sentences[:, 0] == doc) & (self.data.sentences[:, 1] == start)) if doc is not None else []
-        return len(rows) > 0 and not alignment.unmet(int(rows[0]))
+        return len(rows) > 0 and not any(v.check in {"agent", "possessor"} for v in alignment.unmet(int(rows[0])))
 
     @staticmethod
     def candidate_scores(scored: list[ScoredSentence], sentence: ScoredSentence) -> CandidateScores:
