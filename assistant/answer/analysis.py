@@ -107,6 +107,7 @@ class QuestionAnalysis:
     wanted_noun: str | None = None  # "show" in "Which show ...", "country" in "Which country ..."
     relation: Relation | None = None
     conditions: tuple[Condition, ...] = field(default_factory=tuple)
+    arguments: frozenset[str] = frozenset()  # lemmas of the relation's subject, objects and their nouns ("people", "syria")
 
     def role_of(self, text: str) -> str | None:
         """The role of a named thing of the question ("Turkey" -> "object"), by its last word."""
@@ -212,7 +213,18 @@ def analyse(question: str) -> QuestionAnalysis | None:
     agent = described_agent(root, conditions)
     if agent is not None:
         conditions.append(agent)
-    return QuestionAnalysis(question, wanted, noun, relation, tuple(conditions))
+    return QuestionAnalysis(question, wanted, noun, relation, tuple(conditions), arguments_of(root))
+
+
+def arguments_of(root: Any) -> frozenset[str]:
+    """The nouns the relation is said of: its subjects, objects and prepositional objects (lemmas)."""
+    if root is None:
+        return frozenset()
+    found = set()
+    for token in root.subtree:
+        if token.pos_ in {"NOUN", "PROPN"} and token.lower_ not in WH_WORDS and token.dep_ in SUBJECTS | PASSIVE_SUBJECTS | OBJECTS | {"pobj", "compound", "poss"}:
+            found.add(token.lemma_.lower())
+    return frozenset(found)
 
 
 def described_agent(root: Any, conditions: list[Condition]) -> Condition | None:
