@@ -108,6 +108,7 @@ class QuestionAnalysis:
     relation: Relation | None = None
     conditions: tuple[Condition, ...] = field(default_factory=tuple)
     arguments: frozenset[str] = frozenset()  # lemmas of the relation's subject, objects and their nouns ("people", "syria")
+    root: Any = field(default=None, compare=False, repr=False)  # the parsed predicate (spaCy token), for checks of written claims
 
     def role_of(self, text: str) -> str | None:
         """The role of a named thing of the question ("Turkey" -> "object"), by its last word."""
@@ -213,18 +214,35 @@ def analyse(question: str) -> QuestionAnalysis | None:
     agent = described_agent(root, conditions)
     if agent is not None:
         conditions.append(agent)
-    return QuestionAnalysis(question, wanted, noun, relation, tuple(conditions), arguments_of(root))
+    return QuestionAnalysis(question, wanted, noun, relation, tuple(conditions), arguments_of(root), root)
+
+
+def reported_clause(text: str) -> str:
+    """What a claim reports, without its speech verb: "Assad says he will not stand" -> "he will not stand"."""
+    doc = PARSES(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None) if doc is not None else None
+    if root is None or root.lemma_.lower() not in SPEECH_VERBS:
+        return text
+    clause = next((t for t in root.children if t.dep_ == "ccomp"), None)
+    if clause is None:
+        return text
+    tokens = [t for t in clause.subtree if t.dep_ != "mark" or t.head is not clause]
+    return doc[tokens[0].i : tokens[-1].i + 1].text if tokens else text
 
 
 def arguments_of(root: Any) -> frozenset[str]:
-    """The nouns the relation is said of: its subjects, objects and prepositional objects (lemmas)."""
+    """The nouns the relation itself is said of: its subjects, objects and prepositional objects, with their
+    compounds and possessors (lemmas); not those of a clause hung on it ("since the crisis began")."""
     if root is None:
         return frozenset()
-    found = set()
-    for token in root.subtree:
-        if token.pos_ in {"NOUN", "PROPN"} and token.lower_ not in WH_WORDS and token.dep_ in SUBJECTS | PASSIVE_SUBJECTS | OBJECTS | {"pobj", "compound", "poss"}:
-            found.add(token.lemma_.lower())
-    return frozenset(found)
+    heads = [root] + [t for t in root.children if t.dep_ in {"xcomp", "ccomp"}]  # "propose to hold talks"
+    nouns = [t for h in heads for t in h.children if t.dep_ in SUBJECTS | PASSIVE_SUBJECTS | OBJECTS]
+    nouns += [g for h in heads for t in h.children if t.dep_ in {"prep", "agent"} for g in t.children if g.dep_ == "pobj"]
+    nouns += [m for n in list(nouns) for m in n.children if m.dep_ in {"compound", "poss"}]
+    found = frozenset(t.lemma_.lower() for t in nouns if t.pos_ in {"NOUN", "PROPN"} and t.lower_ not in WH_WORDS)
+    if not found:  # a parse gone wrong ("When did the Valdoria harbour bridge reopen?"): every noun of the question
+        found = frozenset(t.lemma_.lower() for t in root.doc if t.pos_ in {"NOUN", "PROPN"} and t.lower_ not in WH_WORDS)
+    return found
 
 
 def described_agent(root: Any, conditions: list[Condition]) -> Condition | None:
@@ -232,6 +250,9 @@ def described_agent(root: Any, conditions: list[Condition]) -> Condition | None:
     if root is None or root.lemma_.lower() == "be" or any(c.role == "agent" for c in conditions):
         return None  # "Who is the spokesman ...": the spokesman is the relation, not an agent
     subject = next((t for t in root.children if t.dep_ in SUBJECTS), None)
+    if subject is None:  # a passive's "by" phrase: "led by foreign fighters"
+        by = next((t for t in root.children if t.dep_ == "agent"), None)
+        subject = next((t for t in by.children if t.dep_ == "pobj"), None) if by is not None else None
     if subject is None or subject.pos_ != "NOUN" or subject.lower_ in WH_WORDS or any(t.lower_ in WH_WORDS for t in subject.children):
         return None  # "What share of Mosul do ... say": the share is what is asked
     words = [t for t in subject.lefts if t.dep_ in {"poss", "compound", "amod"}] + [subject]

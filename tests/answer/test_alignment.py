@@ -30,24 +30,23 @@ def test_the_question_is_read_into_slot_relation_and_roles():
     assert analyse("When did the Valdoria harbour bridge reopen?").relation.lemma == "reopen"
 
 
-@pytest.mark.parametrize(
-    "question, role, asked, found",
-    [
-        ("How many people have been wounded in Syria since the crisis began?", "relation", "wounded", "killed"),
-        ("Where did Russia propose to hold talks with the FSA?", "agent", "Russia", None),
-    ],
-)
-def test_a_wrong_fact_is_declined_with_its_near_miss(bot, question, role, asked, found):
-    answer = bot.ask(question)
+def test_someone_elses_proposal_is_not_the_answer(bot):
+    """The FSA proposed Cairo ("We have proposed ..., the FSA representative said"): not Russia's proposal."""
+    answer = bot.ask("Where did Russia propose to hold talks with the FSA?")
+    assert not any("We have proposed" in c.quote for c in answer.citations)
+    own = bot.ask("Where did the FSA propose to hold talks with Russia?")
+    assert not own.abstained and "Cairo" in own.citations[0].quote
+
+
+def test_a_declined_question_shows_its_near_miss_exactly(bridge):
+    answer = bridge.ask("When did the Valdoria harbour bridge reopen?")
     assert answer.abstained and not answer.citations
     miss = answer.near_miss
-    assert miss is not None and (miss.role, miss.asked) == (role, asked)
-    if found is not None:
-        assert miss.found == found and found in miss.citation.quote
-    article = bot.article(miss.citation.doc_id)
+    assert miss is not None and (miss.role, miss.asked, miss.found) == ("relation", "reopen", "demolished")
+    article = bridge.article(miss.citation.doc_id)
     assert article.text[miss.citation.start : miss.citation.end] == miss.citation.quote
-    assert miss.citation.quote in answer.text and f'"{asked}"' in answer.text
-    assert answer.to_dict()["near_miss"]["asked"] == asked
+    assert miss.citation.quote in answer.text and '"reopen"' in answer.text and '"demolished"' in answer.text
+    assert answer.to_dict()["near_miss"] == {"citation": miss.citation.to_dict(), "asked": "reopen", "found": "demolished", "role": "relation"}
 
 
 def test_the_possessor_is_read(bot):
@@ -77,13 +76,26 @@ def bridge(tmp_path_factory, embedder):
     return bot_over_articles(tmp_path_factory, embedder, "bridge", {"bridge.txt": ("Valdoria Gazette", "Harbour bridge demolished", text)})
 
 
-def test_a_relation_the_article_does_not_state_is_not_answered(bridge):
-    reopened = bridge.ask("When did the Valdoria harbour bridge reopen?")
-    assert reopened.abstained
-    assert reopened.near_miss is not None and reopened.near_miss.role == "relation"
-    assert reopened.near_miss.found == "demolished"
+def test_the_relation_the_article_states_is_answered(bridge):
     demolished = bridge.ask("When was the Valdoria harbour bridge demolished?")
     assert not demolished.abstained and "on Friday" in demolished.citations[0].quote
+
+
+def test_relations_are_compared_by_lemma_and_by_meaning(embedder):
+    from assistant.answer.alignment import Candidate, RelationCheck
+
+    class Text(Candidate):
+        def __init__(self, text: str) -> None:
+            self.row, self.text, self.predicate, self.says_relation = -1, text, None, False
+
+    check = RelationCheck(embedder)
+    banned = analyse("When did the city ban cars from the old town?")
+    assert check.run(banned, Text("The city prohibited cars from the old town in 2019.")).met  # a synonym (0.72)
+    assert check.run(banned, Text("The city banned cars from the old town in 2019.")).met  # the lemma
+    reopened = analyse("When did the city reopen the old town to cars?")
+    verdict = check.run(reopened, Text("The city demolished the old town's gates in 2019."))
+    assert not verdict.met and (verdict.asked, verdict.found) == ("reopen", "demolished")
+    assert check.run(reopened, Text("Tourists crowded the beaches in 2019.")).met  # said of other things: not comparable
 
 
 def test_without_the_spacy_pipeline_answers_come_from_the_older_rules(bot, monkeypatch):
