@@ -306,8 +306,13 @@ class Alignment:
             self._verdicts[row] = unmet
         return self._verdicts[row]
 
-    def judged(self, row: int) -> bool:
-        return row in self._verdicts
+    def read_ahead(self, rows: Sequence[int]) -> None:
+        """Parse in one batch the candidates the parsed checks may read: those missing one element at most."""
+        if not self.parsed:
+            return
+        candidates = [Candidate(self.data, row) for row in rows]
+        hopeful = [c.text for c in candidates if sum(not check.run(self.question, c).met for check in self.cheap) <= 1]
+        PARSES.read_ahead(hopeful)
 
 
 # --- reading the sentence ------------------------------------------------------------------------------

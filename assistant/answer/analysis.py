@@ -74,6 +74,17 @@ class Parses:
             self._docs.move_to_end(text)
         return doc
 
+    def read_ahead(self, texts: list[str]) -> None:
+        """Parse the texts not yet parsed in one batch (`nlp.pipe` is about 1.5x faster than one at a time)."""
+        nlp = pipeline()
+        missing = list(dict.fromkeys(t for t in texts if t not in self._docs))
+        if nlp is None or len(missing) < 2:
+            return
+        for text, doc in zip(missing, nlp.pipe(missing)):
+            self._docs[text] = doc
+        while len(self._docs) > self.capacity:
+            self._docs.popitem(last=False)
+
 
 PARSES = Parses()
 

@@ -47,8 +47,9 @@ SAME_STATEMENT_COSINE = 0.86
 SAME_STATEMENT_JACCARD = 0.6
 SECOND_CITATION_MARGIN = 0.08  # further citations must score within this of the best
 MAX_CANDIDATES = 48
-MAX_JUDGED = 8  # candidates above the threshold that the alignment reads before the composer declines
+MAX_JUDGED = 5  # candidates above the threshold that the alignment reads before the composer declines
 NEAR_MISS_MARGIN = 0.05  # a near miss may score this far below the threshold
+READ_AHEAD = 3  # candidates parsed in one batch before judging (most answers are among the first three)
 CLOSING_MARKS = "\"'”’)]» \n"
 
 
@@ -288,6 +289,7 @@ class AnswerComposer:
         best = max((s.score for s in scored), default=0.0)
         alignment = self.alignment(question)
         judged = [s for s in scored if s.score >= self.threshold - NEAR_MISS_MARGIN][:MAX_JUDGED]
+        alignment.read_ahead([s.row for s in judged[:READ_AHEAD]])
         first = next((s for s in judged if s.score >= self.threshold and not alignment.unmet(s.row)), None)
         if first is not None:
             return first, alignment
