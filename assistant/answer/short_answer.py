@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.alignment import filler
+from assistant.answer.filler import filler
 from assistant.answer.analysis import analyse
 from assistant.answer.answer_types import AnswerType, PlaceAnswer, answer_type, place_answer
 from assistant.answer.constraints import asking_part

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Sequence, Union
 
 import numpy as np
 
-from assistant.answer.alignment import claim_alignment
+from assistant.answer.claims import claim_alignment
 from assistant.answer.constraints import Mentions, mentions, missing, question_constraints
 from assistant.outlets.conflicts.polarity import polarity_conflict
 from assistant.outlets.conflicts.statement import Statement
@@ -138,7 +138,7 @@ def support(
     and a name counts as found in `context` too (the cited sentences' neighbours, titles and outlets:
     "We have proposed ..." is the FSA's words two sentences after the FSA is named).
     `head=None` scores with the old weighted sum only. With `relation` (the composer's RelationCheck), the
-    claim is also aligned with the cited sentences (assistant.answer.alignment.claim_alignment)."""
+    claim is also aligned with the cited sentences (assistant.answer.claims.claim_alignment)."""
     if not evidence:
         return Support(0.0, 0.0, 0.0)
     claim = claim_of(sentence)
