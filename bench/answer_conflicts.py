@@ -1,6 +1,11 @@
 """Precision and recall of the "different answer" conflict check on data/answer_conflicts.jsonl.
 
-    .venv/bin/python bench/answer_conflicts.py [--split dev|test|all] [--errors] [--json PATH]
+    .venv/bin/python bench/answer_conflicts.py [--split dev|test|all] [--ids-from JSON] [--errors] [--json PATH]
+
+`--ids-from bench/results/answer_conflicts_unseen.json` scores only the items
+listed under `ids` there (the test items never looked at while a check was
+developed). Figures are also given per source of the pair (news_dai2017,
+realtimeqa), for pairs from other outlets than the ones tuned on.
 
 Each item is a question and two sentences from different outlets about the same
 story, labelled by reading them (data/answer_conflicts.md): different_answer
@@ -55,11 +60,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
     parser.add_argument("--items", type=Path, default=ITEMS)
+    parser.add_argument("--ids-from", type=Path, default=None, help="a JSON file whose `ids` list the items to score")
     parser.add_argument("--errors", action="store_true", help="print every wrong flag and every miss")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     items = [json.loads(line) for line in args.items.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [item for item in items if args.split == "all" or item["split"] == args.split]
+    ids = set(json.loads(args.ids_from.read_text(encoding="utf-8"))["ids"]) if args.ids_from else None
+    if ids is not None:
+        items = [item for item in items if item["id"] in ids]
     embedder = default_embedder()
     vectors = embedder.embed([text for item in items for text in (item["a"]["text"], item["b"]["text"])])
     labels, answer_flags, statement_flags = [], [], []
@@ -76,7 +85,7 @@ def main() -> None:
             what = f"FLAGGED {found.claim_a!r} / {found.claim_b!r}" if found else f"MISSED (gate {'open' if gate else 'shut'})"
             print(f"{item['id']} [{item['label']}/{item.get('kind')}] {what}\n  Q: {item['question']}\n  A: {item['a']['text'][:220]}\n  B: {item['b']['text'][:220]}\n")
     figures = {
-        "split": args.split,
+        "split": args.split if ids is None else f"{args.split}, items listed in {args.ids_from.name}",
         "items": len(items),
         "different_answer": sum(labels),
         "answer check": scores(answer_flags, labels),
@@ -86,11 +95,20 @@ def main() -> None:
             kind: _round(_share([f for f, item in zip(answer_flags, items) if item.get("kind") == kind]))
             for kind in ("real", "swap")
         },
+        "answer check by source": {
+            source: scores(
+                [f for f, item in zip(answer_flags, items) if item["a"]["source"] == source],
+                [l for l, item in zip(labels, items) if item["a"]["source"] == source],
+            )
+            for source in sorted({item["a"]["source"] for item in items})
+        },
         "answer check false alarms by label": {
             label: _round(_share([f for f, item in zip(answer_flags, items) if item["label"] == label]))
             for label in ("same_answer", "one_silent")
         },
     }
+    if ids is not None:
+        figures["ids"] = sorted(ids & {item["id"] for item in items})
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -24,6 +24,7 @@ GENERIC = frozenset(
     "news international national united council committee court house sheriff's sheriff police service day".split()
 )
 WORD = re.compile(r"[\w’'-]+")
+LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][\w’'-]*")
 
 
 def named_in(name: str, text: str, names: Sequence[NameSpan], asked: frozenset[str]) -> bool:
@@ -48,7 +49,7 @@ def named_in(name: str, text: str, names: Sequence[NameSpan], asked: frozenset[s
         if last and other_last and _spelt_alike(last.removeprefix("al-"), other_last.removeprefix("al-")):
             return True  # "Qaeda" / "al-Qaida", "Zawahiri" / "Zawahri": one name transliterated two ways
     words = tuple(w.lower() for w in WORD.findall(name) if w.lower() not in stopwords())
-    found = mentions(text)
+    found = mentions(LOWER_WORD.sub(" . ", text))  # a name is met by names, not by common words ("SpaceX" / "deep space")
     if len(own) == 1 or len(words) == 1:
         return Constraint(name, tuple(sorted(own)) if len(own) == 1 else words).met_by(found)
     return initials(words) in found.words or own <= found.words
