@@ -113,6 +113,7 @@ class Citation:
     speaker_role: str | None = None  # the speaker's role as the article states it ("spokesman for the Southern Front")
     outlet_count: int | None = None  # distinct outlets carrying the statement, a wire story's copies counted once
     syndicated: list[str] = field(default_factory=list)  # why some outlets were counted once (wire copies)
+    via: str | None = None  # the outlet the sentence says first carried the words ("told the BBC": BBC), see assistant.outlets.carriers
 
     @property
     def outlets(self) -> list[str]:
@@ -120,9 +121,15 @@ class Citation:
         names = [self.outlet] + [ref.outlet for ref in self.also_in]
         return list(dict.fromkeys(names))
 
+    @property
+    def chain(self) -> list[str]:
+        """Who said it, who first carried it, who carries it here: ["Issam al- Rayyes", "BBC", "TRT World"]."""
+        return [part for part in (self.speaker, self.via, source_label(self.outlet, self.doc_id)) if part]
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outlets"] = self.outlets
+        data["chain"] = self.chain
         return data
 
 

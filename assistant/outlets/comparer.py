@@ -41,6 +41,7 @@ from assistant.index.depth import DEEP_SEARCH  # large (IVF) collections: one se
 from assistant.index.store import IndexData
 from assistant.model import UNKNOWN_OUTLET, Citation, Conflict, source_label
 from assistant.outlets import framing
+from assistant.outlets.carriers import carried_from
 from assistant.outlets.comparison import Comparison, OutletView, Scored, Source, StatementGroup
 from assistant.outlets.conflicts.statement import Statement
 from assistant.outlets.corroboration import copy_candidates, same_statement
@@ -177,9 +178,11 @@ class Comparer:
         return self.attributor(doc).speaker(start, end)
 
     def speak(self, citation: Citation, doc: int) -> Citation:
-        """Set the citation's speaker and the speaker's role (when the article states one)."""
+        """Set the citation's speaker and the speaker's role (when the article states one), and the outlet
+        the sentence says first carried the words (`via`: "told the BBC")."""
         found = self.attributor(doc).speaker_detail(citation.start, citation.end)
         citation.speaker, citation.speaker_role = (found.name, found.role) if found else (None, None)
+        citation.via = carried_from(citation.quote, citation.outlet)
         return citation
 
     def citation(self, sentence: ScoredSentence) -> Citation:

@@ -21,16 +21,32 @@ def speaking(citation: Citation) -> str:
     return f"{citation.speaker} ({role})" if role and role.casefold() not in citation.speaker.casefold() else str(citation.speaker)
 
 
+def attributed(citation: Citation) -> str:
+    """How the outlet got the words, original source first: ", quoting Issam al- Rayyes (spokesman for ...)
+    via BBC" (he told the BBC; the line's outlet carries it), ", citing Reuters", ", quoting Lavrov"."""
+    if citation.speaker and citation.via:
+        return f", quoting {speaking(citation)} via {citation.via}"
+    if citation.speaker:
+        return f", quoting {speaking(citation)}"
+    return f", citing {citation.via}" if citation.via else ""
+
+
+def chain_text(citation: Citation) -> str:
+    """"Issam al- Rayyes → BBC → TRT World": who said it, who first carried it, who carries it here."""
+    return " → ".join(citation.chain)
+
+
 def side_text(side: ConflictSide) -> str:
     first = side.citations[0]
     others = list(dict.fromkeys(_who(c) for c in side.citations[1:]))
     also = f" (also {', '.join(others)})" if others else ""
-    return f'{_who(first)}{also} reports "{first.quote}"'
+    via = f" (via {first.via})" if first.via else ""
+    return f'{_who(first)}{via}{also} reports "{first.quote}"'
 
 
 def conflict_lead(conflict: Conflict) -> str:
     """How a disagreement is announced. Different names for what the question asks are shown as just
-    that: the check reads names and their places in the sentences, not meaning, and 61-78% of its
+    that: the check reads names and their slots in the sentences, not meaning, and 60-74% of its
     flags were right on held-out pairs (bench/answer_conflicts.py)."""
     return "Outlets name different answers" if conflict.kind == "answer" else "Outlets disagree"
 
@@ -43,8 +59,7 @@ def comparison_text(comparison: Comparison) -> str:
     lines = [conflict_text(c) for c in comparison.conflicts]
     for view in comparison.outlets:
         quote = view.quotes[0]
-        speaker = f", quoting {speaking(quote)}" if quote.speaker else ""
-        lines.append(f'{_capital(view.outlet)}{speaker}: "{quote.quote}"')
+        lines.append(f'{_capital(view.outlet)}{attributed(quote)}: "{quote.quote}"')
     for group in comparison.statements:
         if group.outlet_count > 1:
             note = f" ({'; '.join(group.syndicated)})" if group.syndicated else ""
@@ -71,8 +86,8 @@ def comparison_lines(comparison: Comparison) -> list[tuple[str, bool]]:
     """The comparison for a terminal: (line, dim) pairs; quotes with their positions, speakers and counts."""
 
     def where(c: Citation) -> str:
-        speaker = f", quoting {speaking(c)}" if c.speaker else ""
-        return f"{c.doc_id}[{c.start}:{c.end}]{speaker}"
+        chain = f" ({chain_text(c)})" if c.via else ""
+        return f"{c.doc_id}[{c.start}:{c.end}]{attributed(c)}{chain}"
 
     lines: list[tuple[str, bool]] = []
     for conflict in comparison.conflicts:
