@@ -89,7 +89,6 @@ class Candidate:
         self.row = row
         self.text = data.sentence_text(row)
         self.predicate: Any | None = None  # the token that says the question's relation in its own word, once RelationCheck found it
-        self.says_relation = False  # RelationCheck found the relation said (by its word or one near it), not just nothing against it
 
     @cached_property
     def doc(self) -> Any | None:
@@ -157,7 +156,6 @@ class RelationCheck:
         if candidate.predicate is None and relation.lemma in SPEECH_VERBS:  # "said" / "warned": both report words
             candidate.predicate = next((t for t in doc if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB"), None)
         if candidate.predicate is not None:
-            candidate.says_relation = True
             return MET
         kind = "NOUN" if relation.nominal else "VERB"
         skip = LIGHT_VERBS | (frozenset() if relation.lemma in SPEECH_VERBS else SPEECH_VERBS)  # "the council said" is attribution
@@ -170,11 +168,9 @@ class RelationCheck:
         similarity = self.similarities(relation.lemma, [t.lemma_.lower() for t in said_of])
         closest = said_of[int(similarity.argmax())]
         if similarity.max() >= WORD_SIMILARITY:
-            candidate.says_relation = True
             return MET  # a word near in meaning; who does it and whether it is negated are not read off it
         original, substituted = self.embedder.embed(list(put_in(closest, relation.text)))
         if float(original @ substituted) >= SUBSTITUTION_SIMILARITY:
-            candidate.says_relation = True
             return MET
         return Verdict(self.name, False, "relation", relation.text, closest.text)
 
@@ -274,7 +270,7 @@ class NegationCheck:
 
 
 class Alignment:
-    """The checks as one chain over one question: `verdicts(row)` lists the unmet ones (empty: it answers)."""
+    """The checks as one chain over one question: `unmet(row)` lists the unmet verdicts (empty: it answers)."""
 
     def __init__(self, data: IndexData, question: QuestionAnalysis | None, cheap: Sequence[Check], parsed: Sequence[Check]) -> None:
         self.data = data

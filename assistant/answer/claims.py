@@ -22,7 +22,6 @@ class TextCandidate(Candidate):
         self.row = -1
         self.text = text
         self.predicate = None
-        self.says_relation = False
 
 
 @dataclass(frozen=True)

@@ -82,11 +82,8 @@ def test_the_relation_the_article_states_is_answered(bridge):
 
 
 def test_relations_are_compared_by_lemma_and_by_meaning(embedder):
-    from assistant.answer.alignment import Candidate, RelationCheck
-
-    class Text(Candidate):
-        def __init__(self, text: str) -> None:
-            self.row, self.text, self.predicate, self.says_relation = -1, text, None, False
+    from assistant.answer.alignment import RelationCheck
+    from assistant.answer.claims import TextCandidate as Text
 
     check = RelationCheck(embedder)
     banned = analyse("When did the city ban cars from the old town?")
