@@ -35,7 +35,16 @@ def bundled_nltk_data() -> str:
 
 @lru_cache(maxsize=1)
 def punkt():
-    """NLTK's Punkt sentence splitter for English (data shipped inside llama-index; never downloaded)."""
+    """NLTK's Punkt sentence splitter for English: its model (shipped inside llama-index; never downloaded)
+    run by assistant/ingest/punkt.py, which gives nltk's spans without importing nltk (2-4 s) and runs
+    several times faster (tests/ingest/test_punkt.py, bench/sentence_split.py)."""
+    from assistant.ingest.punkt import FastPunkt
+
+    return FastPunkt(Path(bundled_nltk_data()) / "tokenizers" / "punkt_tab" / "english")
+
+
+def nltk_punkt():
+    """NLTK's own Punkt splitter on the same model: the reference the fast one is checked against."""
     import nltk
     from nltk.tokenize import PunktTokenizer
 

@@ -3,48 +3,21 @@
 llama-index's SentenceSplitter counts gpt tokens, so its chunks can overrun
 MiniLM's 256 word-piece limit and lose their ends silently. This parser
 counts the model's own tokens and never cuts a sentence, and each node keeps
-character offsets into the original article text.
+character offsets into the original article text. A build plans the same chunks
+without llama-index (assistant/ingest/chunk_plan.py, assistant/index/sentence_rows.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, Document, NodeRelationship, TextNode
 
 from assistant.embed.embedding import TokenCounter
+from assistant.ingest.chunk_plan import DEFAULT_MAX_TOKENS, ChunkPlan, plan_chunks  # noqa: F401 (ChunkPlan: imported from here too)
 from assistant.ingest.sentences import split_sentences
 from assistant.model import Span
-
-DEFAULT_MAX_TOKENS = 128
-
-
-@dataclass(frozen=True)
-class ChunkPlan:
-    """A chunk as a run of sentences [first, last] of one article."""
-
-    first: int
-    last: int
-
-
-def plan_chunks(token_counts: Sequence[int], max_tokens: int) -> list[ChunkPlan]:
-    """Greedy runs of consecutive sentences whose tokens add up to at most max_tokens.
-
-    A single sentence over the budget still gets its own chunk; the sentence
-    splitter keeps those rare (it cuts sentences over 600 characters).
-    """
-    plans: list[ChunkPlan] = []
-    first, total = 0, 0
-    for index, count in enumerate(token_counts):
-        if index > first and total + count > max_tokens:
-            plans.append(ChunkPlan(first, index - 1))
-            first, total = index, 0
-        total += count
-    if token_counts:
-        plans.append(ChunkPlan(first, len(token_counts) - 1))
-    return plans
 
 
 class SentenceChunkParser(NodeParser):

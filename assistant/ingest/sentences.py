@@ -1,7 +1,8 @@
 """Sentence segmentation with character offsets into the original text.
 
 Uses NLTK's Punkt model for English, which llama-index ships inside its
-package (no download). A quotation that Punkt cut into pieces is joined again
+package (no download), run by assistant/ingest/punkt.py (nltk's spans, without
+importing nltk). A quotation that Punkt cut into pieces is joined again
 so a quote never opens a quotation mark it does not close, and an overlong
 "sentence" (a list, a run-on caption) is cut at clause boundaries so every
 quote stays readable and fits the embedding model.
@@ -16,6 +17,7 @@ from assistant.ingest.clean import body_spans
 from assistant.model import Span
 from assistant.text import punkt
 
+WORD_CHARACTER = re.compile(r"\w")
 MAX_SENTENCE_CHARS = 600
 MAX_JOINED_QUOTE_CHARS = 500
 OPENING_QUOTES = "“\""
@@ -80,7 +82,7 @@ def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Spa
         pieces = [Span(paragraph.start + a, paragraph.start + b) for a, b in splitter.span_tokenize(chunk)]
         for piece in _join_split_quotes(text, pieces):
             spans.extend(_strip(text, cut) for cut in _cut_long(text, piece))
-    return [span for span in spans if re.search(r"\w", text[span.start : span.end])]
+    return [span for span in spans if WORD_CHARACTER.search(text, span.start, span.end)]
 
 
 def _strip(text: str, span: Span) -> Span:
