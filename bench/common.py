@@ -96,15 +96,24 @@ def llama_index_embed_model():
     return Settings.embed_model
 
 
-def llama_index_build(articles, embed_model):
-    """`VectorStoreIndex.from_documents` into a FAISS store: the pipeline a user writes first, its defaults."""
+def llama_index_build(articles, embed_model, chunk_size: int | None = None):
+    """`VectorStoreIndex.from_documents` into a FAISS store: the pipeline a user writes first, its defaults.
+
+    `chunk_size` (gpt tokens) sets its SentenceSplitter's; the default (1,024) cuts chunks that MiniLM
+    truncates to 256 tokens, so most of each article is never embedded; 200 embeds every word
+    (issue 25's baseline, bench/ingest_quick.py)."""
     import faiss
     from llama_index.core import Document, StorageContext, VectorStoreIndex
     from llama_index.vector_stores.faiss import FaissVectorStore
 
     documents = [Document(text=a.text, id_=a.doc_id) for a in articles]
     storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss.IndexFlatL2(384)))
-    return VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model)
+    options = {}
+    if chunk_size:
+        from llama_index.core.node_parser import SentenceSplitter
+
+        options["transformations"] = [SentenceSplitter(chunk_size=chunk_size, chunk_overlap=20)]
+    return VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model, **options)
 
 
 

@@ -37,6 +37,10 @@ class TokenCounter:
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encodings]
 
+    def pieces(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's word-piece ids without [CLS]/[SEP], untruncated (what `OnnxEmbedder.embed_tokens` takes)."""
+        return [e.ids for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
 
 class Embedder(Protocol):
     name: str

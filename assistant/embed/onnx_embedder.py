@@ -207,6 +207,20 @@ def _openvino_runner(path: Path, threads: int, precision: str) -> Runner:
     return run
 
 
+CLS_ID, SEP_ID = 101, 102  # the packaged tokenizer's [CLS] and [SEP] (checked by tests/embed/test_backends.py)
+
+
+def length_batches(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Row numbers grouped into batches of one exact length, at most `batch_size` each, shortest first."""
+    order = np.argsort(lengths, kind="stable")
+    ordered = lengths[order]
+    cuts = np.flatnonzero(np.diff(ordered)) + 1
+    batches = []
+    for group in np.split(order, cuts):
+        batches.extend(group[start : start + batch_size] for start in range(0, len(group), batch_size))
+    return batches
+
+
 class OnnxEmbedder:
     """The Embedder protocol on an inference runtime; same vectors as `TorchEmbedder` up to rounding."""
 
@@ -228,6 +242,19 @@ class OnnxEmbedder:
         tokenizer.enable_truncation(MODEL_MAX_TOKENS)  # the file says 128; sentence-transformers uses 256
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest in the batch
         return tokenizer
+
+    @cached_property
+    def piece_tokenizer(self):
+        """Word pieces only: no [CLS]/[SEP], no truncation, no padding (what `embed_tokens` takes)."""
+        tokenizer = packaged_tokenizer()
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's word pieces (untruncated, without [CLS]/[SEP]): a build counts them for its chunks
+        and embeds them, so every sentence is tokenised once."""
+        return [e.ids for e in self.piece_tokenizer.encode_batch(list(texts), add_special_tokens=False)]
 
     def _make_runner(self, threads: int, spinning: bool) -> Runner:
         runtime, precision = self.backend.split("-")
@@ -264,23 +291,35 @@ class OnnxEmbedder:
         return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """Normalised float32 vectors, one row per text; batches of similar length waste less padding.
-
-        int8 quantises a run's activations with one scale for the whole batch, so an int8 vector
-        depends a little on its batch neighbours (0.991 mean, 0.973 min cosine between a sentence
-        alone and in a batch of 16). One text per run would remove that but cost 40% more CPU
-        (bench/ingest_quick.py), losing the ingest target; docs/backends.md has the figures.
-        """
+        """Normalised float32 vectors, one row per text (`embed_tokens` of their word pieces)."""
         texts = list(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.embed_tokens(self.token_ids(texts), batch_size)
+
+    def embed_tokens(self, pieces: Sequence[Sequence[int]], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """Vectors of texts given as word pieces (`token_ids`), in batches of one exact length: no padding.
+
+        Each row is [CLS] + its first 254 pieces + [SEP] (what the tokenizer's own truncation to 256
+        gives); rows are sorted by length and a batch holds up to `batch_size` rows of the same length,
+        so no time goes to padding tokens and no mask is needed. int8 quantises a run's activations
+        with one scale for the whole batch, so an int8 vector depends a little on its batch neighbours
+        (0.991 mean, 0.973 min cosine between a sentence alone and in a batch of 16). One text per run
+        would remove that but cost 40% more CPU; docs/backends.md has the figures.
+        """
+        out = np.zeros((len(pieces), self.dim), dtype=np.float32)
+        if not len(pieces):
             return out
-        small = len(texts) <= batch_size
-        run = self.runner(self.query_threads, False) if small else self.runner(self.batch_threads, True)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), batch_size):
-            rows = order[start : start + batch_size]
-            out[rows] = run(self._feed([texts[i] for i in rows]))
+        keep = MODEL_MAX_TOKENS - 2
+        lengths = np.fromiter((min(len(p), keep) for p in pieces), dtype=np.int64, count=len(pieces))
+        run = self.runner(self.query_threads, False) if len(pieces) <= batch_size else self.runner(self.batch_threads, True)
+        for rows in length_batches(lengths, batch_size):
+            width = int(lengths[rows[0]]) + 2
+            ids = np.empty((len(rows), width), dtype=np.int64)
+            ids[:, 0], ids[:, -1] = CLS_ID, SEP_ID
+            for row, index in enumerate(rows):
+                ids[row, 1:-1] = pieces[index][:keep]
+            out[rows] = run({"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
         return out
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -31,7 +31,12 @@ def sentence_weights(texts: Sequence[str]) -> np.ndarray:
     for start in range(0, len(texts), COUNT_BLOCK):
         block = counter.count_many(texts[start : start + COUNT_BLOCK])
         counts[start : start + len(block)] = block
-    return np.minimum(counts + SPECIAL_TOKENS, MODEL_MAX_TOKENS)
+    return weights_of_counts(counts)
+
+
+def weights_of_counts(counts) -> np.ndarray:
+    """`sentence_weights` from word-piece counts a build already has (it tokenises each sentence once)."""
+    return np.minimum(np.asarray(counts, dtype=np.float32) + SPECIAL_TOKENS, MODEL_MAX_TOKENS)
 
 
 def pool_chunks(sentence_vectors, weights: np.ndarray, first: np.ndarray, dim: int, block: int = 16_384) -> np.ndarray:

@@ -29,8 +29,8 @@ import numpy as np
 from assistant.index.articles import load_articles, save_articles
 from assistant.index.codes import QuantizedVectors
 from assistant.index.npy_files import NpyWriter, open_npy, release
-from assistant.index.pooling import pool_chunks, sentence_weights
-from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts, split_articles, without_unembeddable
+from assistant.index.pooling import pool_chunks, weights_of_counts
+from assistant.index.sentence_rows import ArticleRows, embed_unique, sentence_texts, split_shard, without_unembeddable
 from assistant.index.store import GENERATION_MARKER, IndexData
 from assistant.model import Article
 
@@ -125,23 +125,28 @@ def build_segment(number: int, shard: Shard, settings, embedder, progress: Progr
     """
     started, cpu_started = time.perf_counter(), time.process_time()
     fingerprints = dict((a.doc_id, fp) for a, fp in shard)
-    segmented, problems = split_articles([a for a, _ in shard], settings)
-    texts = [t for article, sentences, *_ in segmented for t in sentence_texts(article, sentences)]
+    split = split_shard([a for a, _ in shard], settings)
+    segmented, problems, tokens = split.segmented, split.problems, split.tokens
+    texts = split.texts()
     try:
-        sentence_vectors, embedded = embed_unique(texts, embedder, progress)
+        sentence_vectors, embedded = embed_unique(texts, embedder, progress, tokens)
     except Exception:  # one article the model cannot take: report it, embed the rest
-        segmented, dropped, unembeddable = without_unembeddable(segmented, embedder)
+        kept, dropped, unembeddable = without_unembeddable(segmented, embedder)
         if not dropped:
             raise
         problems += unembeddable
+        bounds = np.cumsum([0] + [len(sentences) for _, sentences, *_ in segmented])
+        tokens = [t for i, item in enumerate(segmented) if item[0].doc_id not in dropped
+                  for t in tokens[bounds[i] : bounds[i + 1]]]
+        segmented = kept
         texts = [t for article, sentences, *_ in segmented for t in sentence_texts(article, sentences)]
-        sentence_vectors, embedded = embed_unique(texts, embedder, progress)
+        sentence_vectors, embedded = embed_unique(texts, embedder, progress, tokens)
     firsts, base = [], 0
     for _, sentences, chunks, _ in segmented:
         firsts.append(chunks[:, 0] + base)
         base += len(sentences)
     vectors = pool_chunks(
-        sentence_vectors, sentence_weights(texts),
+        sentence_vectors, weights_of_counts([len(t) for t in tokens]),
         np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64), embedder.dim,
     )
     articles = [article for article, *_ in segmented]

@@ -1,7 +1,9 @@
 """Articles into sentence rows and their vectors: the work of a build that runs the model.
 
-Split into sentences and chunks (assistant/ingest/chunk.py), each distinct
-sentence embedded once and stored as int8 (assistant/index/codes.py); an
+Split into sentences and chunks (assistant/ingest/sentences.py, chunk_plan.py;
+no llama-index or nltk import), every sentence tokenised once (its word pieces
+plan the chunks and feed the model), each distinct sentence embedded once, in
+batches of one exact token length, and stored as int8 (assistant/index/codes.py); an
 article that cannot be split or embedded becomes a problem naming its file.
 Used per shard by assistant/index/segments.py, locally or on a Ray worker.
 """
@@ -14,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from assistant.embed.embedding import Embedder
+from assistant.embed.embedding import Embedder, TokenCounter
 from assistant.embed.minilm import BATCH_SIZE
 from assistant.index.articles import text_of
 from assistant.index.codes import QuantizedVectors
@@ -22,6 +24,7 @@ from assistant.ingest.load import Problem, article_problem, unexpected
 from assistant.model import Article
 
 ProgressCallback = Callable[[int, int], None]  # (sentences embedded, sentences to embed)
+_COUNTER = TokenCounter()  # the model's word pieces, one tokenizer per process (loaded on first use)
 
 
 @dataclass
@@ -36,61 +39,129 @@ class ArticleRows:
     sentence_vectors: QuantizedVectors | None = None  # (n, dim); None when the index had none
 
 
-def split_articles(articles: Sequence[Article], settings) -> tuple[list[tuple[Article, np.ndarray, np.ndarray, list[str]]], list[Problem]]:
-    """Sentences and chunks per article; an article with no sentences is a problem."""
-    from llama_index.core.schema import Document
+@dataclass
+class SplitShard:
+    """A shard's articles split into sentences and chunks, with every sentence's word pieces."""
 
-    from assistant.ingest.chunk import SentenceChunkParser
+    segmented: list[tuple[Article, np.ndarray, np.ndarray, list[str]]]  # article, sentences, chunks, chunk texts
+    problems: list[Problem]
+    tokens: list[list[int]]  # word pieces of every sentence of `segmented`, in order (untruncated, no [CLS]/[SEP])
 
-    parser = SentenceChunkParser(max_tokens=settings.max_chunk_tokens)
-    done, problems = [], []
+    def texts(self) -> list[str]:
+        return [t for article, sentences, *_ in self.segmented for t in sentence_texts(article, sentences)]
+
+
+COUNT_BLOCK = 4_096  # sentences tokenised per call (the encodings carry offsets: never a whole shard's at once)
+
+
+def split_shard(articles: Sequence[Article], settings) -> SplitShard:
+    """Sentences (assistant/ingest/sentences.py), their word pieces (tokenised once, for the chunk plan
+    and the model) and chunks (assistant/ingest/chunk_plan.py) per article; an article with no
+    sentences, or one that cannot be split, is a problem naming its file. Imports no llama-index."""
+    from assistant.ingest.chunk_plan import plan_chunks
+    from assistant.ingest.sentences import split_sentences
+
+    split, problems = [], []
     for article in articles:
         try:
-            nodes = parser.chunk_document(Document(text=article.text, id_=article.doc_id))
+            spans = split_sentences(article.text)
         except Exception as error:  # one article never stops the others
             problems.append(article_problem(article, f"could not be split into sentences ({unexpected(error)})"))
             continue
-        if not nodes:
+        if not spans:
             problems.append(article_problem(article, "no sentences found (nothing to index)"))
             continue
-        sentences, chunks = [], []
-        for node in nodes:
-            first = len(sentences)
-            sentences.extend(node.metadata["sentences"])
-            chunks.append((first, len(sentences) - 1))
-        done.append((article, np.array(sentences, dtype=np.int64), np.array(chunks, dtype=np.int64), [n.text for n in nodes]))
-    return done, problems
+        split.append((article, spans))
+    counter = _COUNTER
+    texts = [article.text[span.start : span.end] for article, spans in split for span in spans]
+    tokens: list[list[int]] = []
+    for start in range(0, len(texts), COUNT_BLOCK):
+        tokens.extend(counter.pieces(texts[start : start + COUNT_BLOCK]))
+    done, position = [], 0
+    for article, spans in split:
+        counts = [len(t) for t in tokens[position : position + len(spans)]]
+        position += len(spans)
+        sentences = np.array([[span.start, span.end] for span in spans], dtype=np.int64)
+        chunks = np.array([[plan.first, plan.last] for plan in plan_chunks(counts, settings.max_chunk_tokens)], dtype=np.int64)
+        chunk_texts = [article.text[sentences[first, 0] : sentences[last, 1]] for first, last in chunks]
+        done.append((article, sentences, chunks, chunk_texts))
+    return SplitShard(done, problems, tokens)
+
+
+def split_articles(articles: Sequence[Article], settings) -> tuple[list[tuple[Article, np.ndarray, np.ndarray, list[str]]], list[Problem]]:
+    """Sentences and chunks per article; an article with no sentences is a problem."""
+    shard = split_shard(articles, settings)
+    return shard.segmented, shard.problems
 
 
 EMBED_SLICE = BATCH_SIZE * 64  # texts per embed call: long enough to sort by length, short enough for progress
 
 
-def embed_unique(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> tuple[QuantizedVectors, int]:
+def token_embedder(embedder: Embedder):
+    """The `embed_tokens` of the embedder (or of its article side), if it takes word pieces; else None."""
+    for candidate in (embedder, getattr(embedder, "articles", None)):
+        method = getattr(candidate, "embed_tokens", None)
+        if method is not None:
+            return method
+    return None
+
+
+def embed_unique(texts: list[str], embedder: Embedder, progress: ProgressCallback | None,
+                 tokens: Sequence[Sequence[int]] | None = None) -> tuple[QuantizedVectors, int]:
     """int8 vectors of `texts`, each distinct text embedded once (boilerplate lines repeat across a
-    newsroom's articles: 9% of sentences in 1,000 RealTime QA articles); also how many were embedded."""
-    unique = list(dict.fromkeys(texts))
-    vectors = embed_texts(unique, embedder, progress)
+    newsroom's articles: 9% of sentences in 1,000 RealTime QA articles); also how many were embedded.
+    `tokens`, the texts' word pieces when already counted, spare the embedder tokenising them again."""
+    position: dict[str, int] = {}
+    rows = np.fromiter((position.setdefault(text, len(position)) for text in texts), dtype=np.int64, count=len(texts))
+    unique = list(position)
+    unique_tokens = None
+    if tokens is not None:
+        _, firsts = np.unique(rows, return_index=True)  # each distinct text's first occurrence
+        unique_tokens = [tokens[i] for i in firsts]
+    vectors = embed_texts(unique, embedder, progress, unique_tokens)
     if len(unique) == len(texts):
         return vectors, len(unique)
-    position = {text: row for row, text in enumerate(unique)}
-    rows = np.fromiter((position[text] for text in texts), dtype=np.int64, count=len(texts))
     return QuantizedVectors(vectors.codes[rows], vectors.scales[rows]), len(unique)
 
 
-def embed_texts(texts: list[str], embedder: Embedder, progress: ProgressCallback | None) -> QuantizedVectors:
-    """Vectors of `texts`, quantised slice by slice (float32 for a whole archive would take gigabytes)."""
+def embed_texts(texts: list[str], embedder: Embedder, progress: ProgressCallback | None,
+                tokens: Sequence[Sequence[int]] | None = None) -> QuantizedVectors:
+    """Vectors of `texts`, quantised slice by slice (float32 for a whole archive would take gigabytes).
+
+    With an embedder that takes word pieces (assistant/embed/onnx_embedder.py), the texts are
+    embedded shortest first across the whole call, so each model batch holds texts of one exact
+    token length (no padding), and each text is tokenised once."""
     from tqdm import tqdm
 
-    parts = []
+    by_tokens = token_embedder(embedder)
     bar = tqdm(total=len(texts), unit="text", desc="Embedding", disable=not sys.stderr.isatty(), leave=False)
+    if by_tokens is None:
+        parts = []
+        with bar:
+            for start in range(0, len(texts), EMBED_SLICE):
+                batch = texts[start : start + EMBED_SLICE]
+                parts.append(QuantizedVectors.encode(embedder.embed(batch)))
+                bar.update(len(batch))
+                if progress:
+                    progress(min(start + len(batch), len(texts)), len(texts))
+        return QuantizedVectors.concat(parts, embedder.dim)
+    if tokens is None:
+        tokens = []
+        for start in range(0, len(texts), COUNT_BLOCK):
+            tokens.extend(_COUNTER.pieces(texts[start : start + COUNT_BLOCK]))
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    order = np.argsort(lengths, kind="stable")
+    codes = np.zeros((len(texts), embedder.dim), dtype=np.int8)
+    scales = np.zeros(len(texts), dtype=np.float32)
     with bar:
         for start in range(0, len(texts), EMBED_SLICE):
-            batch = texts[start : start + EMBED_SLICE]
-            parts.append(QuantizedVectors.encode(embedder.embed(batch)))
-            bar.update(len(batch))
+            rows = order[start : start + EMBED_SLICE]
+            part = QuantizedVectors.encode(by_tokens([tokens[i] for i in rows]))
+            codes[rows], scales[rows] = part.codes, part.scales
+            bar.update(len(rows))
             if progress:
-                progress(min(start + len(batch), len(texts)), len(texts))
-    return QuantizedVectors.concat(parts, embedder.dim)
+                progress(min(start + len(rows), len(texts)), len(texts))
+    return QuantizedVectors(codes, scales)
 
 
 def without_unembeddable(segmented: list, embedder: Embedder) -> tuple[list, set[str], list[Problem]]:
