@@ -79,7 +79,7 @@ class Constraint:
         if self.number.endswith("0s"):  # "the 1970s": any year of the decade
             return any(len(n) == len(self.number) - 1 and n.startswith(self.number[:-2]) for n in found.numbers)
         if self.number:
-            return self.number in found.numbers or any(rounds_to(n, self.number) for n in found.numbers)
+            return self.number in found.numbers
         if len(self.words) > 1 and (initials(self.words) in found.words or "".join(self.words) in found.words):
             return True  # "Free Syrian Army" / "FSA", "Apple Talk" / "AppleTalk"
         last = self.words[-1]
@@ -112,15 +112,6 @@ def plain(text: str) -> str:
     """Accents off ("Temür" -> "Temur") and dotted initials joined ("U.S." -> "US")."""
     text = DOTTED_INITIALS.sub(lambda m: m.group().replace(".", ""), text)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def rounds_to(precise: str, whole: str) -> bool:
-    """Whether a figure with decimals is the question's whole number, rounded or cut: "more than $11 million"
-    is the article's "$11.8 million"."""
-    if "." not in precise or not whole.isdigit():
-        return False
-    value = float(precise)
-    return whole in (str(int(value)), str(round(value)))
 
 
 def digits(number: str) -> str:

@@ -32,7 +32,6 @@ from assistant.answer.constraints import Neighbourhoods, question_constraints
 from assistant.answer.declines import abstention_text, is_near_miss, near_miss_text
 from assistant.answer.conversation import own_part
 from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
-from assistant.answer.recency import without_time
 from assistant.answer.rerank import Reranker, shipped_reranker
 from assistant.answer.retrieval import ChunkHit, Retrieval
 from assistant.embed.embedding import Embedder
@@ -183,7 +182,7 @@ class AnswerComposer:
         rows = [row for row in rows if not asks_a_question(texts[row])]
         if not rows:
             return []
-        query_terms = frozenset(terms(without_time(query)))
+        query_terms = frozenset(terms(query))
         cosines = self.vectors.get(rows) @ query_vector
         sentence_terms = [frozenset(terms(texts[row])) for row in rows]
         weights = local_idf(query_terms, sentence_terms)

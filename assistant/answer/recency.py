@@ -45,14 +45,6 @@ def recent_days(question: str) -> int | None:
     return None
 
 
-def without_time(text: str) -> str:
-    """The text with its time phrases ("this week", "in recent days") cut out: they say when, which the
-    window handles, not what, so a sentence that answers need not repeat them."""
-    for pattern, _ in WINDOWS:
-        text = pattern.sub(" ", text)
-    return text
-
-
 def known_by(data: IndexData, as_of: date | None) -> np.ndarray | None:
     """Mask over `data.articles` of those a reader could have read on `as_of`: published that day or
     before, or undated. None when that is every article (always so for today's questions)."""

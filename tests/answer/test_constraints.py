@@ -59,13 +59,3 @@ def test_the_abstention_names_what_the_articles_miss(bot):
     assert answer.abstained and '"Turkey"' in answer.text
 
 
-def test_a_whole_number_in_the_question_is_met_by_the_figure_it_rounds():
-    """"more than $11 million" is the article's "$11.8 million"; 11 is not 13.2."""
-    from assistant.answer.constraints import mentions, question_constraints
-
-    wanted = [c for c in question_constraints("Police seized more than $11 million worth of what?") if c.number]
-    assert [c.number for c in wanted] == ["11"]
-    assert wanted[0].met_by(mentions("Officers found $11.8 million worth of cocaine."))
-    assert wanted[0].met_by(mentions("Officers found $10.6 million worth of cocaine."))  # rounded
-    assert not wanted[0].met_by(mentions("Officers found $13.2 million worth of cocaine."))
-    assert not wanted[0].met_by(mentions("Officers found 110 packages."))

@@ -77,19 +77,6 @@ def test_an_llm_reads_that_weeks_articles_first(bot):
     assert any("Liz Truss" in text for _, _, text in evidence_lines(llm.prompts[-1]))
 
 
-def test_time_words_are_not_asked_of_the_sentence(bot):
-    """"this week" says when (the window's job), not what: a sentence that answers need not repeat it."""
-    from assistant.answer.recency import without_time
-
-    assert without_time("Which island nation plunged into chaos in recent days?").split() == "Which island nation plunged into chaos ?".split()
-    composer = bot.composer
-    rows = list(range(len(bot.data.sentences)))
-    vector = bot.embedder.embed_query(QUESTION)
-    with_time = {s.row: s.overlap for s in composer.score(QUESTION, vector, rows)}
-    plain = {s.row: s.overlap for s in composer.score(QUESTION.replace(" this week", ""), vector, rows)}
-    assert with_time == plain and max(plain.values()) > 0.9
-
-
 def test_a_question_asked_on_a_past_day_reads_only_what_was_published_by_then(bot):
     question = "Who became the new prime minister of the United Kingdom, the third this year?"
     today = bot.ask(question)
