@@ -267,10 +267,8 @@ SPLIT_SALT = "realtimeqa-weekly"
 
 
 def split_of(question_date: str, test_share: int = TEST_SHARE) -> str:
-    """"test" or "train" for a question day: a stable hash of the date string, so a day's questions stay together.
-
-    sha256, not Python's `hash` (salted per process): the same day is on the same side on every machine.
-    """
+    """"test" or "train" for a question day, by a sha256 of the date (Python's `hash` is salted per process):
+    a day's questions stay together, on the same side on every machine."""
     digest = hashlib.sha256(f"{SPLIT_SALT}:{question_date}".encode()).hexdigest()
     return "test" if int(digest, 16) % 100 < test_share else "train"
 

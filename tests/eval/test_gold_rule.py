@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.eval.gold import answer_words, content_words, gold_found, gold_found_any
 from assistant.eval.metrics import (
     Cited,
     Gold,
-    answer_words,
-    content_words,
-    gold_found,
-    gold_found_any,
     score_question,
     summarize,
     verdict,
