@@ -238,7 +238,8 @@ class Neighbourhoods:
             doc = int(self.data.sentences[row, 0])
             near = Mentions.union([self.dated(doc), *(self.sentence(r) for r in self.around(row, NUMBER_NEIGHBOURS))])
             wide = Mentions.union([self.heading(doc), *(self.sentence(r) for r in self.around(row, NAME_NEIGHBOURS))])
-            unmet = [c for c in self.constraints if not c.met_by(near if c.number else wide)]
+            outlet = self.data.articles[doc].outlet_name
+            unmet = [c for c in self.constraints if not c.met_by(near if c.number else wide) and not names_outlet(c, outlet)]
             if self.wanted is not None and not self.wanted.met_by(self.data.sentence_text(row)):
                 unmet.append(self.wanted)
             self._unmet[row] = unmet
@@ -262,6 +263,13 @@ class Neighbourhoods:
             article = self.data.articles[doc]
             self._headings[doc] = mentions(article.title or "")  # not the outlet: "Iran Press TV" says nothing of Iran
         return self._headings[doc]
+
+
+def names_outlet(constraint: Constraint, outlet: str) -> bool:
+    """"according to SBS News" names the article's outlet, and the article meets it; a part of the outlet's
+    name meets nothing ("Iran" is not met by "Iran Press TV", which is no news about Iran)."""
+    words = tuple(w.lower() for w in WORD.findall(plain(outlet)) if w.lower() != "the")
+    return bool(constraint.words) and constraint.words == words
 
 
 def neighbour_rows(data: IndexData, row: int, neighbours: int) -> range:

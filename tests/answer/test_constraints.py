@@ -59,3 +59,13 @@ def test_the_abstention_names_what_the_articles_miss(bot):
     assert answer.abstained and '"Turkey"' in answer.text
 
 
+def test_the_outlet_meets_a_question_that_names_it_whole_and_nothing_else(bot):
+    """"according to SBS News" is met by SBS News's article; "Iran" is not met by the outlet "Iran Press TV"."""
+    from assistant.answer.constraints import names_outlet, question_constraints
+
+    sbs = next(c for c in question_constraints("What did Russia offer, according to SBS News?") if c.label == "SBS News")
+    assert names_outlet(sbs, "SBS News") and not names_outlet(sbs, "SBS")
+    iran = next(c for c in question_constraints("What did Iran say about the offer?") if c.label == "Iran")
+    assert not names_outlet(iran, "Iran Press TV")
+    answer = bot.ask("On what condition did Russia offer the rebels air support against Islamic State, according to SBS News?")
+    assert not answer.abstained and answer.citations[0].outlet == "SBS News"
