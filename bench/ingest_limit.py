@@ -8,7 +8,7 @@
 2. The model alone: the distinct sentences of the first `--articles` corpus articles embedded the
    way a build does (word pieces, batches of one exact length, `--backend`, both cores), best of
    3, in tokens per second (wall and per CPU-second).
-3. The build: `update_index` on the same articles (files to a saved index), tokens per second.
+3. The build: `update_index` on the same articles (files to a saved index), best of 3, tokens per second.
 4. The limit: the cores' theoretical int8 peak (cores x int8 multiply-adds per cycle with
    AVX512-VNNI x clock) and a measured one: onnxruntime's int8 GEMM (`MatMulInteger`,
    1024 x 1024 x 1024, both threads), best of 5.
@@ -113,14 +113,16 @@ def build(path: Path, backend: str, tokens: int) -> dict:
 
     embedder = make_embedder(backend)
     embedder.embed(["warm up"] * 32)
-    folder = Path(tempfile.mkdtemp(prefix="newscite-limit-"))
-    try:
-        wall, cpu = time.perf_counter(), time.process_time()
-        update_index(folder / "index", [path], embedder, rebuild=True)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "tokens_per_s": round(tokens / wall)}
+    best_wall, best_cpu = float("inf"), float("inf")
+    for _ in range(3):
+        folder = Path(tempfile.mkdtemp(prefix="newscite-limit-"))
+        try:
+            wall, cpu = time.perf_counter(), time.process_time()
+            update_index(folder / "index", [path], embedder, rebuild=True)
+            best_wall, best_cpu = min(best_wall, time.perf_counter() - wall), min(best_cpu, time.process_time() - cpu)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {"wall_s": round(best_wall, 2), "cpu_s": round(best_cpu, 2), "tokens_per_s": round(tokens / best_wall)}
 
 
 def main() -> None:
