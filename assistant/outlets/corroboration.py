@@ -15,6 +15,7 @@ COPY_JACCARD = 0.6  # wire copies repeat their sentences: only articles with suc
 SAME_FACT_COSINE = 0.6  # "the same fact in other words": cosine, with a shared date or figure
 PARAPHRASE_COSINE = 0.8  # or this cosine with shared content words
 SAME_QUOTE_SHARE = 0.6  # share of quoted words two quotations have in common
+NEAR_THRESHOLD = 0.02  # cosines this near a threshold are taken again in fp32 (int8 moves them by up to ~0.02)
 
 
 def same_statement(a: Scored, b: Scored, rare: frozenset[str] = frozenset()) -> bool:
@@ -29,14 +30,45 @@ def alike(a: Scored, b: Scored, rare: frozenset[str]) -> bool:
         return True
     if jaccard(a.sentence.terms, b.sentence.terms) >= 0.6:
         return True
-    cosine = float(a.statement.vector @ b.statement.vector)
     shared = a.sentence.terms & b.sentence.terms
+    cosine = settled_cosine(a, b) if len(shared) >= 3 else float(a.statement.vector @ b.statement.vector)
     if cosine >= PARAPHRASE_COSINE and len(shared) >= 3:
         return True
     if cosine < SAME_FACT_COSINE or len(shared) < 3:
         return False
     # The same fact in other words: a shared figure or date, or two words the other sentences rarely use.
     return _shared_fact(a.citation.quote, b.citation.quote) or len(shared & rare) >= 2
+
+
+def settled_cosine(a: Scored, b: Scored) -> float:
+    """The two sentences' cosine, taken again from full-precision vectors when it falls near a threshold.
+
+    The stored int8 vectors move a little with their batch at index time (0.99 cosine to fp32 on average), so
+    a pair near PARAPHRASE_COSINE or SAME_FACT_COSINE would be one statement or two depending on how the
+    articles were batched and on the CPU's backend; fp32, one sentence a run, gives the same answer everywhere.
+    """
+    cosine = float(a.statement.vector @ b.statement.vector)
+    if all(abs(cosine - threshold) > NEAR_THRESHOLD for threshold in (PARAPHRASE_COSINE, SAME_FACT_COSINE)):
+        return cosine
+    first, second = reference_vector(a.citation.quote), reference_vector(b.citation.quote)
+    return float(first @ second) if first is not None and second is not None else cosine
+
+
+@lru_cache(maxsize=4096)
+def reference_vector(text: str):
+    """A sentence's fp32 vector, embedded alone (None where no fp32 backend runs here)."""
+    embedder = reference_embedder()
+    return embedder.embed([text])[0] if embedder is not None else None
+
+
+@lru_cache(maxsize=1)
+def reference_embedder():
+    from assistant.embed.onnx_embedder import OnnxEmbedder
+
+    try:
+        return OnnxEmbedder("onnx-fp32", batch_threads=1).warm_up()
+    except Exception:  # noqa: BLE001 - any failure to load leaves the stored vectors to decide
+        return None
 
 
 @lru_cache(maxsize=8192)
