@@ -170,3 +170,20 @@ def test_short_answer_leads_and_is_marked_in_the_quote_and_the_article():
     assert [css for css, _ in marked] == ["nc-hl", "nc-hl nc-short"]
     assert "".join(html.unescape(text) for _, text in marked) == citation.quote  # the quote, still whole
     assert html.unescape(marked[1][1]) == "7 to 2"
+
+
+def test_a_near_miss_is_shown_apart_and_never_as_an_answer():
+    from assistant.answer.declines import near_miss_text
+    from assistant.model import NearMiss
+
+    article = evil_article()
+    sentence = "The council <script>window.__pwned=1</script> voted 7 to 2"
+    miss = NearMiss(cite(article, sentence), asked="8 to 1", found="7 to 2", role="time")
+    answer = Answer("By how much did the council vote?", near_miss_text("the 1 indexed articles", miss), True, [], near_miss=miss)
+    rendered = render_answer(answer)
+    assert 'class="nc-answer nc-abstained"' in rendered and 'class="nc-near-miss"' in rendered
+    assert "Not an answer" in rendered and "nc-citations" not in rendered and "nc-short-answer" not in rendered
+    assert html.escape(sentence, quote=False) in rendered and "<script>" not in rendered  # the quote, escaped
+    assert f'data-start="{miss.citation.start}"' in rendered  # it opens in its article like any quote
+    assert "The closest (" not in rendered  # the text's own near-miss line is not repeated above the quote
+    assert tags(rendered) <= ALLOWED_TAGS
