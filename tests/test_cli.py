@@ -60,12 +60,14 @@ def test_ask_as_of_a_day_answers_this_week_from_that_weeks_articles(seeds, tmp_p
     subprocess.run([sys.executable, "-m", "assistant", "index", str(seeds), "--index-dir", str(index)], cwd=ROOT, check=True, capture_output=True)
     question = "What did the Free Syrian Army say about Russia this week?"
 
-    def first_outlet(*options: str) -> str:
+    def outlets(*options: str) -> list[str]:
         run = subprocess.run(
             [sys.executable, "-m", "assistant", "ask", question, "--index-dir", str(index), "--json", *options],
             cwd=ROOT, capture_output=True, text=True, check=True,
         )
-        return json.loads(run.stdout)["citations"][0]["outlet"]
+        return [c["outlet"] for c in json.loads(run.stdout)["citations"]]
 
-    assert first_outlet("--as-of", "2015-10-25") == "Iran Press TV"
-    assert first_outlet("--as-of", "2030-01-01") == "SBS News"  # no article that week: all of them answer
+    assert outlets("--as-of", "2015-10-25")[0] == "Iran Press TV"
+    # no article that week: all of them answer (which outlet comes first is a near tie the re-ranker orders,
+    # and it differs between embedding backends: SBS News under int8, an undated article under fp32)
+    assert set(outlets("--as-of", "2030-01-01")) - {"Iran Press TV"}
