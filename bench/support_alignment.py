@@ -27,10 +27,30 @@ SETS = {"dev": ROOT / "data" / "support_paraphrases.jsonl", "heldout": ROOT / "d
 RESULTS = ROOT / "bench" / "results" / "support_alignment.json"
 
 
+def alignment_of(verdict) -> tuple[bool, str]:
+    """(aligned, what a cited sentence has in a role of the claim's) from a ClaimAlignment, or nothing known."""
+    if verdict is None:
+        return False, ""
+    miss = verdict.misaligned
+    misaligned = f'{miss.role}: "{miss.found}" where the claim has "{miss.asked}"' if miss is not None and miss.check != "relation" else ""
+    return verdict.aligned, misaligned
+
+
+def with_alignment(result, aligned: bool, misaligned: str) -> bool:
+    """The verdict the alignment would give: a role it finds wrong vetoes; an aligned claim passes the polarity
+    check ("haven't received an answer" does not deny "proposed") and needs no similarity score."""
+    if result.missing_numbers or result.missing_names or misaligned:
+        return False
+    if not aligned and result.contradiction:
+        return False
+    return aligned or result.score >= result.threshold
+
+
 def main() -> None:
     from assistant import Assistant
     from assistant.answer.constraints import name_context
-    from assistant.answer.support import is_supported, support
+    from assistant.answer.claims import claim_alignment
+    from assistant.answer.support import claim_of, is_supported, support
     from assistant.text import terms
 
     bot = Assistant.from_directory(ROOT / "data" / "articles", Path(tempfile.mkdtemp()) / "index")
@@ -44,16 +64,17 @@ def main() -> None:
             row = next(i for i, (d, start, end) in enumerate(data.sentences[:, :3]) if d == doc and start <= record["start"] < end)
             evidence, vectors = [data.sentence_text(row)], bot.composer.vectors.get([row])
             extra, context = frozenset(terms(data.articles[doc].outlet_name)), name_context(data, row)
-            old = is_supported(support(record["claim"], vector, evidence, vectors, extra, context=context))
-            result = support(record["claim"], vector, evidence, vectors, extra, context=context, relation=relation)
-            new = is_supported(result)
+            result = support(record["claim"], vector, evidence, vectors, extra, context=context)
+            old = is_supported(result)
+            aligned, misaligned = alignment_of(claim_alignment(claim_of(record["claim"]), evidence, relation))
+            new = with_alignment(result, aligned, misaligned)
             wanted = record["label"] == "supported"
             tally = counts[(name, record["label"], record["kind"])]
             tally[0] += 1
             tally[1] += old == wanted
             tally[2] += new == wanted
             rows.append({"set": name, "id": record["id"], "kind": record["kind"], "label": record["label"], "old": old, "new": new,
-                         "aligned": result.aligned, "misaligned": result.misaligned, "claim": record["claim"]})
+                         "aligned": aligned, "misaligned": misaligned, "claim": record["claim"]})
     print("| set | claims | right before | right with the alignment |\n|---|---|---|---|")
     table = []
     for (name, label, kind), (n, old, new) in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1] != "supported", item[0][2])):

@@ -31,14 +31,12 @@ from typing import TYPE_CHECKING, Sequence, Union
 
 import numpy as np
 
-from assistant.answer.claims import claim_alignment
 from assistant.answer.constraints import Mentions, mentions, missing, question_constraints
 from assistant.outlets.conflicts.polarity import polarity_conflict
 from assistant.outlets.conflicts.statement import Statement
 from assistant.text import terms
 
 if TYPE_CHECKING:
-    from assistant.answer.alignment import RelationCheck
     from assistant.answer.support_head import SupportHead
 
 SUPPORT_WEIGHT = 0.5  # share of the cosine; the rest is keyword overlap
@@ -90,8 +88,6 @@ class Support:
     similarity: float = 0.0  # weight x cosine + (1 - weight) x overlap (the old score)
     threshold: float = SUPPORT_THRESHOLD
     judged_by: str = "similarity"  # or "support head"
-    aligned: bool = False  # a cited sentence says the claim's relation of the same agent, possessor and polarity
-    misaligned: str = ""  # what a cited sentence that says the relation of the same things has instead ("Turkey" for "Russia")
 
 
 def claim_of(sentence: str) -> str:
@@ -132,13 +128,11 @@ def support(
     weight: float = SUPPORT_WEIGHT,
     context: Sequence[str] = (),
     head: Union["SupportHead", str, None] = SHIPPED,
-    relation: "RelationCheck | None" = None,
 ) -> Support:
     """Score `sentence` against `evidence` together; `extra_terms` count as found (the outlets' names),
     and a name counts as found in `context` too (the cited sentences' neighbours, titles and outlets:
     "We have proposed ..." is the FSA's words two sentences after the FSA is named).
-    `head=None` scores with the old weighted sum only. With `relation` (the composer's RelationCheck), the
-    claim is also aligned with the cited sentences (assistant.answer.claims.claim_alignment)."""
+    `head=None` scores with the old weighted sum only."""
     if not evidence:
         return Support(0.0, 0.0, 0.0)
     claim = claim_of(sentence)
@@ -154,13 +148,6 @@ def support(
         contradiction(claim, sentence_vector, evidence, evidence_vectors),
         similarity,
     )
-    if relation is not None:  # the claim's relation, agent, possessor and polarity against the cited sentences
-        verdict = claim_alignment(claim, evidence, relation)
-        if verdict is not None:
-            result.aligned = verdict.aligned
-            if verdict.misaligned is not None and verdict.misaligned.check != "relation":
-                miss = verdict.misaligned
-                result.misaligned = f'{miss.role}: "{miss.found}" where the claim has "{miss.asked}"'
     if head == SHIPPED:
         from assistant.answer.support_head import shipped_support_head
 
@@ -173,16 +160,10 @@ def support(
 
 
 def hard_checks_pass(result: Support) -> bool:
-    """Numbers, names, roles and polarity: what a similarity cannot see, and a veto whoever judges the rest.
-    An aligned claim (its own predicate, agent and polarity stand in a cited sentence) is past the polarity
-    check: "haven't received an answer" elsewhere in the sentence does not deny "proposed"."""
-    if result.missing_numbers or result.missing_names or result.misaligned:
-        return False
-    return result.aligned or not result.contradiction
+    """Numbers, names and polarity: what a similarity cannot see, and a veto whoever judges the rest."""
+    return not result.missing_numbers and not result.missing_names and not result.contradiction
 
 
 def is_supported(result: Support, threshold: float | None = None) -> bool:
-    """The hard checks pass, and the score reaches `threshold` (default: the bar of whoever scored it) or a
-    cited sentence says the claim's relation of the same things ("According to the evidence, the FSA proposed
-    to meet in Cairo" against "We have proposed to hold the meeting in Cairo, ... the FSA representative said")."""
-    return hard_checks_pass(result) and (result.aligned or result.score >= (result.threshold if threshold is None else threshold))
+    """The hard checks pass and the score reaches `threshold` (default: the bar of whoever scored it)."""
+    return hard_checks_pass(result) and result.score >= (result.threshold if threshold is None else threshold)
