@@ -132,8 +132,8 @@ class WantedKind:
         self.near = neighbourhoods
 
     def run(self, question: QuestionAnalysis | None, candidate: Candidate) -> Verdict:
-        wanted = self.near.wanted
-        if wanted is None or wanted.met_by(candidate.text):
+        wanted = self.near.wanted  # Neighbourhoods.unmet judges it with the names, once per sentence
+        if wanted is None or wanted not in self.near.unmet(candidate.row):
             return MET
         return Verdict(self.name, False, "answer", wanted.label, None)
 

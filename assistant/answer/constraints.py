@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Protocol
 
+import numpy as np
+
 from assistant.index.store import IndexData
 from assistant.text import stopwords
 
@@ -270,6 +272,18 @@ def names_outlet(constraint: Constraint, outlet: str) -> bool:
     name meets nothing ("Iran" is not met by "Iran Press TV", which is no news about Iran)."""
     words = tuple(w.lower() for w in WORD.findall(plain(outlet)) if w.lower() != "the")
     return bool(constraint.words) and constraint.words == words
+
+
+def sentence_row(data: IndexData, doc_id: str, start: int) -> int | None:
+    """The row of the sentence of article `doc_id` that starts at `start` (rows are sorted by article, then
+    start), or None when the index has no such sentence (a stale citation)."""
+    doc = data.doc_index.get(doc_id)
+    if doc is None:
+        return None
+    rows = data.sentences
+    lo, hi = np.searchsorted(rows[:, 0], [doc, doc + 1])
+    row = int(lo + np.searchsorted(rows[lo:hi, 1], start))
+    return row if row < hi and int(rows[row, 1]) == start else None
 
 
 def neighbour_rows(data: IndexData, row: int, neighbours: int) -> range:

@@ -28,7 +28,7 @@ import numpy as np
 from assistant.answer.alignment import Alignment, RelationCheck
 from assistant.answer.analysis import analyse
 from assistant.answer.answer_types import wanted_answer
-from assistant.answer.constraints import Neighbourhoods, question_constraints
+from assistant.answer.constraints import Neighbourhoods, question_constraints, sentence_row
 from assistant.answer.declines import abstention_text, is_near_miss, near_miss_text
 from assistant.answer.conversation import own_part
 from assistant.answer.reading import CandidateScores, ReadingHead, shipped_head
@@ -307,12 +307,11 @@ class AnswerComposer:
         return Alignment.standard(self.data, analyse(question), near, self.relation)
 
     def about_the_same(self, alignment: Alignment, doc_id: str, start: int) -> bool:
-        """Whether the sentence of article `doc_id` starting at `start` is about who and what the question names
-        (its agent and possessor met): a side of a disagreement may say the opposite ("rejected" /
-        "did not refuse"), but not of someone else."""
-        doc = self.data.doc_index.get(doc_id)
-        rows = np.flatnonzero((self.data.sentences[:, 0] == doc) & (self.data.sentences[:, 1] == start)) if doc is not None else []
-        return len(rows) > 0 and not any(v.check in {"agent", "possessor"} for v in alignment.unmet(int(rows[0])))
+        """Whether the sentence of article `doc_id` starting at `start` is about whose thing the question names
+        (its possessor met): a side of a disagreement may say the opposite ("rejected" / "did not refuse"),
+        but not of someone else ("Russia's minister" for "Syria's minister")."""
+        row = sentence_row(self.data, doc_id, start)
+        return row is not None and not any(v.check == "possessor" for v in alignment.unmet(row))
 
     @staticmethod
     def candidate_scores(scored: list[ScoredSentence], sentence: ScoredSentence) -> CandidateScores:

@@ -15,8 +15,7 @@ slice of the article: its start and end simply cover both sentences.
 
 from __future__ import annotations
 
-import numpy as np
-
+from assistant.answer.constraints import neighbour_rows, sentence_row
 from assistant.answer.conversation import own_part
 from assistant.answer.extractive import asks_a_question
 from assistant.answer.name_answer import new_names, wants_a_name
@@ -32,16 +31,12 @@ def name_what_is_asked(answer: Answer, data: IndexData) -> Answer:
     first = answer.citations[0]
     if new_names(question, first.quote):
         return answer
-    doc = data.doc_index.get(first.doc_id)
-    if doc is None:
-        return answer
-    rows = data.sentences
-    lo, hi = np.searchsorted(rows[:, 0], [doc, doc + 1])
-    own = lo + int(np.searchsorted(rows[lo:hi, 1], first.start))
-    if own >= hi or int(rows[own, 1]) != first.start:
+    own = sentence_row(data, first.doc_id, first.start)
+    if own is None:
         return answer  # not a sentence of this index (a stale citation): leave it
-    for neighbour in (own - 1, own + 1):
-        if not lo <= neighbour < hi:
+    rows, doc = data.sentences, int(data.sentences[own, 0])
+    for neighbour in neighbour_rows(data, own, 1):  # the one before first (where news names it), then the one after
+        if neighbour == own:
             continue
         text = data.sentence_text(neighbour)
         if new_names(question, text) and not asks_a_question(text):  # not the article's own quiz question

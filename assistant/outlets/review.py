@@ -72,10 +72,10 @@ def review_answer(
     if answer.abstained:
         return annotate(answer, Comparison(answer.question), comparer)
     comparison = comparer.compare_vector(answer.question, query, query_vector, outlets)
-    # a side about someone else (Russia's minister for "Syria's minister") is no disagreement on the question
-    alignment = comparer.composer.alignment(answer.question)
-    comparison.conflicts = [
-        c for c in comparison.conflicts
-        if all(comparer.composer.about_the_same(alignment, side.citations[0].doc_id, side.citations[0].start) for side in c.sides if side.citations)
-    ]
+    if comparison.conflicts:  # a side about someone else (Russia's minister for "Syria's minister") is no disagreement on it
+        alignment = comparer.composer.alignment(answer.question)
+        comparison.conflicts = [
+            c for c in comparison.conflicts
+            if all(comparer.composer.about_the_same(alignment, side.citations[0].doc_id, side.citations[0].start) for side in c.sides if side.citations)
+        ]
     return annotate(answer, comparison, comparer)
