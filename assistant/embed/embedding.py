@@ -15,7 +15,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from assistant.embed.backend_choice import choose_backend
-from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_NAME, model_path, packaged_tokenizer
+from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_NAME, model_path, piece_tokenizer
 from assistant.embed.onnx_embedder import OnnxEmbedder
 
 
@@ -24,10 +24,7 @@ class TokenCounter:
 
     @cached_property
     def _tokenizer(self):
-        tokenizer = packaged_tokenizer()
-        tokenizer.no_truncation()
-        tokenizer.no_padding()
-        return tokenizer
+        return piece_tokenizer()
 
     def count(self, text: str) -> int:
         """Tokens without the [CLS]/[SEP] pair the model adds."""

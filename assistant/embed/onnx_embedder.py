@@ -34,7 +34,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path, packaged_tokenizer
+from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path, packaged_tokenizer, piece_tokenizer
 
 EXPORT_VERSION = 1  # bump when the exported graph changes
 OPSET = 17
@@ -246,10 +246,7 @@ class OnnxEmbedder:
     @cached_property
     def piece_tokenizer(self):
         """Word pieces only: no [CLS]/[SEP], no truncation, no padding (what `embed_tokens` takes)."""
-        tokenizer = packaged_tokenizer()
-        tokenizer.no_truncation()
-        tokenizer.no_padding()
-        return tokenizer
+        return piece_tokenizer()
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's word pieces (untruncated, without [CLS]/[SEP]): a build counts them for its chunks
