@@ -6,11 +6,13 @@ than fp32, so a backend list ordered by what one developer's CPU did is wrong
 elsewhere. Instead:
 
 1. candidates are the backends this CPU runs natively: `openvino-bf16` only
-   where OpenVINO lists `BF16` in its `OPTIMIZATION_CAPABILITIES`;
+   where OpenVINO lists `BF16` in its `OPTIMIZATION_CAPABILITIES`,
+   `openvino-int8` only where it lists `INT8`;
 2. each candidate embeds a few batches of news-like sentences (after one
    warm-up batch), taking turns so that load from other work slows them
-   alike; the canonical backend (int8) wins unless another is more than
-   25% faster, so that most CPUs store the same vectors;
+   alike; the canonical backend (the shipped static int8, else onnxruntime
+   int8) wins unless another is more than 25% faster, so that most CPUs
+   store the same vectors;
 3. the choice and the measured rates are cached beside the model export,
    keyed by the CPU, so later processes pay nothing.
 
@@ -46,9 +48,11 @@ PROBE_SENTENCES = (
     "The president is expected to sign the bill into law before the end of the month, aides told reporters.",
 )
 PROBE_ROUNDS = 5  # each candidate embeds one batch of 16 per round, after a warm-up batch: ~1 s in all
-CANONICAL = "onnx-int8"  # the fastest backend on every CPU measured so far (README, Embedding backends)
+# The first of these that is a candidate is canonical: static int8 is the fastest measured (docs/speed.md)
+# and nearest fp32; onnxruntime's dynamic int8 runs where OpenVINO does not.
+CANONICAL = ("openvino-int8", "onnx-int8")
 TOLERANCE = 0.25  # another backend must be this much faster to be chosen over the canonical one
-CHOICE_VERSION = 1
+CHOICE_VERSION = 2  # 2: openvino-int8 joined the candidates
 
 
 @dataclass
@@ -111,6 +115,8 @@ def candidates(capabilities: list[str]) -> tuple[list[str], dict[str, str]]:
             skipped[backend] = "OpenVINO is not available"
         elif precision == "bf16" and "BF16" not in capabilities:
             skipped[backend] = "the CPU has no native bf16 (OpenVINO does not list BF16): it would be emulated, ~40x slower"
+        elif runtime == "openvino" and precision == "int8" and "INT8" not in capabilities:
+            skipped[backend] = "OpenVINO does not list INT8 for this CPU"
         else:
             chosen.append(backend)
     return chosen, skipped
@@ -150,9 +156,8 @@ def pick(rates: dict[str, float]) -> str:
     fast, and gives way only where another is much faster.
     """
     fastest = max(rates, key=rates.get)
-    if CANONICAL in rates and rates[CANONICAL] * (1 + TOLERANCE) >= rates[fastest]:
-        return CANONICAL
-    return fastest
+    canonical = next((backend for backend in CANONICAL if backend in rates), fastest)
+    return canonical if rates[canonical] * (1 + TOLERANCE) >= rates[fastest] else fastest
 
 
 def _cache_file(capabilities: list[str]) -> Path:

@@ -7,12 +7,14 @@ packaged model is exported once, on first use, to a user cache directory
 later process only needs `tokenizers` and the runtime. Mean pooling and L2
 normalisation are part of the graph, so a run returns finished embeddings.
 
-Backends (see `BACKENDS`), all reading the same exported file:
+Backends (see `BACKENDS`), all but the first reading the same exported file:
 
+- ``openvino-int8``: OpenVINO running the shipped static-int8 model (assistant/embed/static_int8.py):
+  int8 weights and activations with fixed scales, the fastest here and the canonical choice.
 - ``openvino-bf16``: OpenVINO with bfloat16 inference, for CPUs with native bf16
   (AVX512-BF16/AMX); elsewhere OpenVINO emulates it ~40x slower, so
   assistant/embed/backend_choice.py never picks it there.
-- ``onnx-int8``: onnxruntime, weights quantised to int8 per channel (the canonical choice).
+- ``onnx-int8``: onnxruntime, weights quantised to int8 per channel, activations per batch (the questions' backend).
 - ``onnx-fp32``: onnxruntime, the exported graph as is (same vectors as torch).
 - ``openvino-fp32``: OpenVINO in fp32 (same vectors as torch).
 
@@ -35,10 +37,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path, packaged_tokenizer, piece_tokenizer
+from assistant.embed.static_int8 import StaleModel, shipped_model
 
 EXPORT_VERSION = 1  # bump when the exported graph changes
 OPSET = 17
-BACKENDS = ("openvino-bf16", "onnx-int8", "onnx-fp32", "openvino-fp32")
+BACKENDS = ("openvino-int8", "openvino-bf16", "onnx-int8", "onnx-fp32", "openvino-fp32")
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 Runner = Callable[[dict[str, np.ndarray]], np.ndarray]
@@ -188,7 +191,7 @@ def _openvino_runner(path: Path, threads: int, precision: str) -> Runner:
 
     core = ov.Core()
     # Compiled blobs are cached beside the export: compiling from the ONNX file takes ~1 s, from the cache ~0.3 s.
-    core.set_property({"CACHE_DIR": str(path.parent / "openvino-cache")})
+    core.set_property({"CACHE_DIR": str(model_dir() / "openvino-cache")})
     config = {
         "INFERENCE_NUM_THREADS": threads,
         "INFERENCE_PRECISION_HINT": precision,
@@ -265,6 +268,11 @@ class OnnxEmbedder:
             import openvino  # noqa: F401
         except ImportError as error:
             raise BackendUnavailable(f"openvino is not installed: {error}") from error
+        if precision == "int8":  # what stays in floating point runs in f32: bf16 there was slower (docs/speed.md)
+            try:
+                return _openvino_runner(shipped_model(_model_key()), threads, "f32")
+            except StaleModel as error:
+                raise BackendUnavailable(str(error)) from error
         return _openvino_runner(exported_model("fp32"), threads, {"bf16": "bf16", "fp32": "f32"}[precision])
 
     def runner(self, threads: int, spinning: bool) -> Runner:
@@ -299,10 +307,10 @@ class OnnxEmbedder:
 
         Each row is [CLS] + its first 254 pieces + [SEP] (what the tokenizer's own truncation to 256
         gives); rows are sorted by length and a batch holds up to `batch_size` rows of the same length,
-        so no time goes to padding tokens and no mask is needed. int8 quantises a run's activations
-        with one scale for the whole batch, so an int8 vector depends a little on its batch neighbours
-        (0.991 mean, 0.973 min cosine between a sentence alone and in a batch of 16). One text per run
-        would remove that but cost 40% more CPU; docs/backends.md has the figures.
+        so no time goes to padding tokens and no mask is needed. onnx-int8 quantises a run's activations
+        with one scale for the whole batch, so its vectors depend a little on their batch neighbours
+        (0.991 mean, 0.973 min cosine between a sentence alone and in a batch of 16; docs/backends.md);
+        openvino-int8's scales are fixed, so its vectors do not.
         """
         out = np.zeros((len(pieces), self.dim), dtype=np.float32)
         if not len(pieces):

@@ -29,15 +29,20 @@ def private_cache(monkeypatch, tmp_path):
 def test_bf16_is_a_candidate_only_where_openvino_lists_it():
     without, why = candidates(["WINOGRAD", "FP32", "INT8", "BIN", "EXPORT_IMPORT"])  # the Xeon of issue 11
     assert "openvino-bf16" not in without and "emulated" in why["openvino-bf16"]
-    assert {"onnx-int8", "onnx-fp32", "openvino-fp32"} <= set(without)
+    assert {"openvino-int8", "onnx-int8", "onnx-fp32", "openvino-fp32"} <= set(without)
     assert "openvino-bf16" in candidates(["FP32", "BF16", "INT8"])[0]
     assert set(candidates([])[0]) == {"onnx-int8", "onnx-fp32"}  # no OpenVINO at all
+    no_int8, why = candidates(["FP32"])
+    assert "openvino-int8" not in no_int8 and "INT8" in why["openvino-int8"]
 
 
 def test_the_canonical_backend_wins_unless_another_is_much_faster():
     assert pick({"onnx-int8": 100.0, "openvino-bf16": 120.0, "onnx-fp32": 50.0}) == "onnx-int8"
     assert pick({"onnx-int8": 100.0, "openvino-bf16": 130.0}) == "openvino-bf16"
     assert pick({"onnx-fp32": 40.0, "openvino-fp32": 45.0}) == "openvino-fp32"
+    # The shipped static int8 is canonical where it runs; onnxruntime's int8 where it does not.
+    assert pick({"openvino-int8": 100.0, "onnx-int8": 120.0, "openvino-bf16": 110.0}) == "openvino-int8"
+    assert pick({"openvino-int8": 100.0, "onnx-int8": 130.0}) == "onnx-int8"
 
 
 def test_a_cpu_without_bf16_never_gets_bf16_and_the_choice_is_cached(private_cache, monkeypatch):

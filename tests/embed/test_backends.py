@@ -32,7 +32,7 @@ def torch_vectors():
     return torch_embedder.embed(SENTENCES), torch_embedder.embed_query(QUERY)
 
 
-@pytest.mark.parametrize("backend", ["openvino-bf16", "onnx-fp32", "onnx-int8", "openvino-fp32"])
+@pytest.mark.parametrize("backend", ["openvino-int8", "openvino-bf16", "onnx-fp32", "onnx-int8", "openvino-fp32"])
 def test_onnx_backends_agree_with_torch(backend, torch_vectors):
     if backend == "openvino-bf16" and "BF16" not in openvino_capabilities():
         pytest.skip("this CPU has no native bf16: OpenVINO would emulate it (~40x slower), and NewsCite never uses it here")
@@ -65,7 +65,7 @@ def test_default_embedder_falls_back_when_a_runtime_is_missing(monkeypatch, tmp_
         OnnxEmbedder("openvino-fp32").warm_up()
     embedder = default_embedder()
     assert embedder.backend in {"onnx-int8", "onnx-fp32"} and embedder.choice.capabilities == []
-    assert set(embedder.choice.skipped) == {"openvino-bf16", "openvino-fp32"}
+    assert set(embedder.choice.skipped) == {"openvino-int8", "openvino-bf16", "openvino-fp32"}
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
     embedder = default_embedder()
     assert embedder.backend == "torch"
@@ -100,10 +100,11 @@ def test_questions_use_int8_and_articles_keep_the_index_backend(monkeypatch, tor
     assert fallback.backend == "openvino-fp32" and not hasattr(fallback, "query_backend")
 
 
-@pytest.mark.parametrize("backend", ["onnx-int8", "onnx-fp32", "openvino-fp32"])
+@pytest.mark.parametrize("backend", ["openvino-int8", "onnx-int8", "onnx-fp32", "openvino-fp32"])
 def test_what_a_texts_vector_owes_to_its_batch(backend):
-    """fp32: nothing. int8 quantises each run with one scale, so a sentence embedded among others moves
-    a little (docs/backends.md); a question and a lone sentence (runs of one) agree exactly."""
+    """fp32 and static int8 (scales fixed when it was made): nothing. onnx-int8 quantises each run with
+    one scale, so a sentence embedded among others moves a little (docs/backends.md); a question and a
+    lone sentence (runs of one) agree exactly."""
     embedder = OnnxEmbedder(backend).warm_up()
     crowd = SENTENCES * 6  # more than one batch, so the batch path (all cores) runs
     together = embedder.embed(crowd)
