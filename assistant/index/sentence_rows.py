@@ -94,7 +94,9 @@ def split_articles(articles: Sequence[Article], settings) -> tuple[list[tuple[Ar
     return shard.segmented, shard.problems
 
 
-EMBED_SLICE = BATCH_SIZE * 64  # texts per embed call: long enough to sort by length, short enough for progress
+# Texts per embed call: long enough that most exact-length batches are full (8,192 against 1,024:
+# 2% faster on the quick-bench articles), short enough for progress and a small float32 buffer.
+EMBED_SLICE = BATCH_SIZE * 512
 
 
 def token_embedder(embedder: Embedder):
