@@ -27,7 +27,7 @@ test: setup
 
 # Results must not hinge on the CPU: every test but the browser ones again under each forced
 # embedding backend (what other CPUs pick); .ci/run calls it after `make test`.
-BACKENDS := onnx-int8 onnx-fp32 openvino-fp32
+BACKENDS := openvino-int8 onnx-int8 onnx-fp32 openvino-fp32
 test-backends: setup
 	@for b in $(BACKENDS); do echo "== NEWSCITE_BACKEND=$$b"; \
 	  NEWSCITE_BACKEND=$$b GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q -p no:cacheprovider -m "not browser and not slow" || exit 1; done

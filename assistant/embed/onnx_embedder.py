@@ -232,8 +232,8 @@ def _openvino_streams(path: Path, precision: str, threads: int) -> BatchesRunner
     """One OpenVINO stream of one thread per core, each taking the next batch as soon as it is free.
 
     A batch of 64 short rows is too small to keep two threads busy inside one run (they wait for
-    each other at every layer); two batches side by side do: 12% more tokens/s on two cores for the
-    static int8 model (docs/speed.md).
+    each other at every layer); two batches side by side do: 11% more tokens/s on two cores for the
+    static int8 model (median of 6 alternating rounds, docs/speed.md).
     """
     import openvino as ov
 
@@ -253,27 +253,21 @@ def _openvino_streams(path: Path, precision: str, threads: int) -> BatchesRunner
 # Rows per exact-length batch (no padding): OpenVINO gains from longer runs (64: +10% tokens/s for
 # int8 and fp32 on the 40 quick-bench articles), onnxruntime's dynamic int8 loses 13% at 64.
 LENGTH_BATCH_SIZE = {"openvino": 64, "onnx": BATCH_SIZE}
-# Tokens per OpenVINO batch: 64 rows of up to 62 pieces; longer sentences go in fewer rows. A stream
-# keeps buffers for the largest batch it has run, and attention grows with rows x length^2: 64 rows of
-# 256 tokens took ~400 MB per stream.
-OPENVINO_BATCH_TOKENS = 64 * 64
-# OpenVINO's CPU plugin keeps compiled kernels per input shape (5,000 by default), about 1 MB each for
-# this int8 model; exact-length batches give thousands of shapes, and a full-corpus build grew past
-# 5 GB. 200 bounds that to ~200 MB and was as fast as the default on 56k corpus sentences.
+# OpenVINO's CPU plugin keeps compiled kernels per input shape (5,000 by default), and exact-length
+# batches come in thousands of shapes: on 56k corpus sentences a process grew to 4.05 GB with the
+# default, 1.24 GB with 200 (as fast), 1.07 GB with none (7% slower); onnxruntime int8 0.32 GB.
 OPENVINO_SHAPE_CACHE = 200
 CLS_ID, SEP_ID = 101, 102  # the packaged tokenizer's [CLS] and [SEP] (checked by tests/embed/test_backends.py)
 
 
-def length_batches(lengths: np.ndarray, batch_size: int, max_tokens: int | None = None) -> list[np.ndarray]:
-    """Row numbers grouped into batches of one exact length, at most `batch_size` each (and, with
-    `max_tokens`, at most that many tokens each), shortest first."""
+def length_batches(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Row numbers grouped into batches of one exact length, at most `batch_size` each, shortest first."""
     order = np.argsort(lengths, kind="stable")
     ordered = lengths[order]
     cuts = np.flatnonzero(np.diff(ordered)) + 1
     batches = []
     for group in np.split(order, cuts):
-        size = batch_size if max_tokens is None else max(1, min(batch_size, max_tokens // (int(lengths[group[0]]) + 2)))
-        batches.extend(group[start : start + size] for start in range(0, len(group), size))
+        batches.extend(group[start : start + batch_size] for start in range(0, len(group), batch_size))
     return batches
 
 
@@ -288,7 +282,6 @@ class OnnxEmbedder:
             raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.backend = backend
         self.length_batch_size = LENGTH_BATCH_SIZE[backend.split("-")[0]]
-        self.batch_tokens = OPENVINO_BATCH_TOKENS if backend.startswith("openvino-") else None
         self.batch_threads = batch_threads or os.cpu_count() or 1
         self.query_threads = query_threads
         self._runners: dict[tuple[int, bool], Runner] = {}
@@ -375,8 +368,7 @@ class OnnxEmbedder:
 
         Each row is [CLS] + its first 254 pieces + [SEP] (what the tokenizer's own truncation to 256
         gives); rows are sorted by length and a batch holds up to `batch_size` rows of the same length
-        (default: the runtime's `LENGTH_BATCH_SIZE`),
-        so no time goes to padding tokens and no mask is needed. onnx-int8 quantises a run's activations
+        (default: the runtime's `LENGTH_BATCH_SIZE`), so no time goes to padding tokens and no mask is needed. onnx-int8 quantises a run's activations
         with one scale for the whole batch, so its vectors depend a little on their batch neighbours
         (0.991 mean, 0.973 min cosine between a sentence alone and in a batch of 16; docs/backends.md);
         openvino-int8's scales are fixed, so its vectors do not.
@@ -388,7 +380,7 @@ class OnnxEmbedder:
         lengths = np.fromiter((min(len(p), keep) for p in pieces), dtype=np.int64, count=len(pieces))
 
         def batches() -> Iterable[Batch]:
-            for rows in length_batches(lengths, batch_size or self.length_batch_size, self.batch_tokens):
+            for rows in length_batches(lengths, batch_size or self.length_batch_size):
                 ids = np.empty((len(rows), int(lengths[rows[0]]) + 2), dtype=np.int64)
                 ids[:, 0], ids[:, -1] = CLS_ID, SEP_ID
                 for row, index in enumerate(rows):
