@@ -1,6 +1,6 @@
 """How far ingest is from what two cores can do in int8: model tokens per second against the VNNI peak.
 
-    python bench/ingest_limit.py [--articles 40] [--backend onnx-int8]
+    python bench/ingest_limit.py [--articles 40] [--backend openvino-int8]
 
 1. The work: all-MiniLM-L6-v2's multiply-adds per token, from its config (per layer: Q, K, V and
    output projections 4*h*h, feed-forward 2*h*f; attention scores and weighted sum 2*L*h for a
@@ -128,7 +128,7 @@ def build(path: Path, backend: str, tokens: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=40)
-    parser.add_argument("--backend", default="onnx-int8")
+    parser.add_argument("--backend", default="openvino-int8")
     args = parser.parse_args()
     from assistant.index.sentence_rows import split_articles
     from assistant.index.store import IndexSettings

@@ -87,7 +87,7 @@ def worker_embedder(backend: str, threads: int):
     if backend.endswith("-bf16") and backend in skipped:
         raise BackendNotNative(
             f"node {socket.gethostname()} cannot embed with {backend} the way the driver chose: {skipped[backend]}; "
-            "run the build with NEWSCITE_BACKEND=onnx-int8 (the canonical backend) or leave this node out of the cluster"
+            "run the build with NEWSCITE_BACKEND=openvino-int8 (the canonical backend; onnx-int8 where OpenVINO is missing) or leave this node out of the cluster"
         )
     return make_embedder(backend, threads)
 
