@@ -48,6 +48,9 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def release(self) -> None:
+        """Free what batch embedding holds; the next batch loads it again (a build calls it when done)."""
+
 
 class TorchEmbedder:
     """sentence-transformers on torch: the reference backend."""
@@ -78,6 +81,9 @@ class TorchEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def release(self) -> None:
+        """Nothing to let go: torch's memory does not grow with input shapes."""
 
 
 log = logging.getLogger(__name__)
@@ -154,6 +160,11 @@ class QuestionFastEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.questions.embed_query(text)
+
+    def release(self) -> None:
+        """Let the article model's batch runtime go, if it was loaded (loading it to release it would be waste)."""
+        if "articles" in self.__dict__:
+            self.articles.release()
 
 
 def question_embedder(index_backend: str | None = None, articles: Embedder | None = None) -> Embedder:

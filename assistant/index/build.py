@@ -235,6 +235,12 @@ def update_index(
                     row.sentence_vectors = vectors.slice(position, position + len(row.sentences))
                     position += len(row.sentences)
 
+            # Nothing more to embed: the model's batch memory (about 1 GB on OpenVINO after a big build)
+            # is let go before the merge, the build's other peak.
+            release = getattr(embedder, "release", None)
+            if release is not None:
+                release()
+                give_back_freed_memory()
             ordered = [kept[doc_id] for doc_id in sorted(kept)]
             data = merge_rows(ordered, spill.folder, settings, embedder.backend, embedder.dim)
             choice = backend_choice_of(embedder) if report.sentences_embedded else None

@@ -112,3 +112,16 @@ def test_what_a_texts_vector_owes_to_its_batch(backend):
     assert float(embedder.embed_query(SENTENCES[0]) @ alone) > 0.99999
     assert float(together[0] @ alone) > (0.97 if backend == "onnx-int8" else 0.99999)
     assert float(embedder.embed(crowd[::-1])[-1] @ together[0]) > (0.97 if backend == "onnx-int8" else 0.99999)
+
+
+def test_a_released_batch_runtime_comes_back_on_the_next_batch_with_the_same_vectors():
+    """A build lets OpenVINO's batch memory go before its merge (assistant/index/build.py)."""
+    embedder = OnnxEmbedder("openvino-int8").warm_up()
+    crowd = SENTENCES * 6  # more than one batch: the batch runtime, not the query runner
+    before = embedder.embed(crowd)
+    runtime = embedder.batches_runner
+    embedder.release()
+    assert "batches_runner" not in embedder.__dict__ and list(embedder._runners) == [(embedder.query_threads, False)]
+    after = embedder.embed(crowd)
+    assert embedder.batches_runner is not runtime
+    assert np.allclose(before, after, atol=1e-6)

@@ -34,6 +34,10 @@ class CountingEmbedder:
     def embed_query(self, text):
         return self.inner.embed_query(text)
 
+    def release(self):
+        self.released = len(self.texts)  # what had been embedded when the build let the model go
+        self.inner.release()
+
 
 @pytest.fixture
 def articles(tmp_path):
@@ -49,6 +53,7 @@ def test_reindexing_embeds_only_new_or_changed_articles_and_drops_removed_ones(a
     assert len(report.added) == 5 and report.chunks_embedded == len(data.chunks)
     assert report.sentences_embedded == len(set(counting.texts)) == len(counting.texts)  # one pass, over sentences
     assert set(counting.texts) == {data.sentence_text(r) for r in range(len(data.sentences))}
+    assert counting.released == len(counting.texts)  # the model's batch memory went once all was embedded
 
     counting.texts.clear()
     _, report = update_index(index_dir, [articles], counting)
