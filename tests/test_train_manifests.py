@@ -18,6 +18,7 @@ from tests.conftest import ROOT
 SHIPPED = {
     "assistant/models/reader/manifest.json": "train/train_reader.py",
     "assistant/models/reranker/manifest.json": "train/train_reranker.py",
+    "assistant/models/minilm-openvino-int8/manifest.json": "train/quantize_openvino_int8.py",
     "assistant/answer/calibration.json": "train/calibrate_abstention.py",
 }
 # where the models' folders and the calibration are named in code: a script using one writes it

@@ -31,7 +31,8 @@ if str(ROOT) not in sys.path:
 
 from assistant.embed.backend_choice import cpu_description  # noqa: E402
 from assistant.embed.minilm import BATCH_SIZE, MODEL_MAX_TOKENS, MODEL_NAME  # noqa: E402
-from assistant.embed.onnx_embedder import CLS_ID, SEP_ID, _model_key, exported_model, length_batches  # noqa: E402
+from assistant.embed.batching import CLS_ID, SEP_ID, length_batches  # noqa: E402
+from assistant.embed.onnx_embedder import _model_key, exported_model  # noqa: E402
 from assistant.embed.static_int8 import MANIFEST_FILE, MODEL_FILE, MODEL_FOLDER  # noqa: E402
 from assistant.ingest.sentences import split_sentences  # noqa: E402
 from bench.common import corpus_records, git_commit  # noqa: E402

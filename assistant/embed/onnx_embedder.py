@@ -36,7 +36,10 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from assistant.embed.batching import (CLS_ID, LENGTH_BATCH_SIZE, OPENVINO_BATCH_TOKENS, SEP_ID, Batch, BatchesRunner, Runner,
+                                      length_batches, serial_batches, sorted_batches)
 from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path, packaged_tokenizer, piece_tokenizer
+from assistant.embed.openvino_runtime import openvino_runner, openvino_streams
 from assistant.embed.static_int8 import StaleModel, shipped_model
 
 EXPORT_VERSION = 1  # bump when the exported graph changes
@@ -44,7 +47,6 @@ OPSET = 17
 BACKENDS = ("openvino-int8", "openvino-bf16", "onnx-int8", "onnx-fp32", "openvino-fp32")
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
-Runner = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
 class BackendUnavailable(RuntimeError):
@@ -186,113 +188,6 @@ def _onnxruntime_runner(path: Path, threads: int, spinning: bool) -> Runner:
     return lambda feed: session.run(None, feed)[0]
 
 
-def _openvino_compiled(path: Path, threads: int, precision: str, streams: int = 1):
-    import openvino as ov
-
-    core = ov.Core()
-    # Compiled blobs are cached beside the export: compiling from the ONNX file takes ~1 s, from the cache ~0.3 s.
-    core.set_property({"CACHE_DIR": str(model_dir() / "openvino-cache")})
-    config = {
-        "INFERENCE_NUM_THREADS": threads,
-        "INFERENCE_PRECISION_HINT": precision,
-        "PERFORMANCE_HINT": "LATENCY" if streams == 1 else "THROUGHPUT",
-        "NUM_STREAMS": streams,
-        "ENABLE_CPU_PINNING": False,  # the cores are shared: let the OS move the thread to a free one
-        "CPU_RUNTIME_CACHE_CAPACITY": OPENVINO_SHAPE_CACHE,
-    }
-    return core.compile_model(str(path), "CPU", config)  # a path (not a Model) lets a cache hit skip parsing
-
-
-def _openvino_runner(path: Path, precision: str, threads: int) -> Runner:
-    request = _openvino_compiled(path, threads, precision).create_infer_request()
-    lock = threading.Lock()  # an infer request serves one call at a time
-
-    def run(feed: dict[str, np.ndarray]) -> np.ndarray:
-        with lock:
-            return request.infer(feed)[0].copy()
-
-    return run
-
-
-Batch = tuple[np.ndarray, dict[str, np.ndarray]]  # output rows, model inputs
-BatchesRunner = Callable[[Iterable[Batch], np.ndarray], None]
-
-
-def serial_batches(run: Runner) -> BatchesRunner:
-    """Batches one after the other, each on all of `run`'s threads."""
-
-    def run_all(batches: Iterable[Batch], out: np.ndarray) -> None:
-        for rows, feed in batches:
-            out[rows] = run(feed)
-
-    return run_all
-
-
-def _openvino_streams(path: Path, precision: str, threads: int) -> BatchesRunner:
-    """One OpenVINO stream of one thread per core, each taking the next batch as soon as it is free.
-
-    A batch of 64 short rows is too small to keep two threads busy inside one run (they wait for
-    each other at every layer); two batches side by side do: 11% more tokens/s on two cores for the
-    static int8 model (median of 6 alternating rounds, docs/speed.md).
-    """
-    import openvino as ov
-
-    queue = ov.AsyncInferQueue(_openvino_compiled(path, threads, precision, streams=threads), threads)
-    queue.set_callback(lambda request, target: target[0].__setitem__(target[1], request.get_output_tensor(0).data))
-    lock = threading.Lock()  # one caller at a time: the queue's requests are shared
-
-    def run_all(batches: Iterable[Batch], out: np.ndarray) -> None:
-        with lock:
-            for rows, feed in batches:
-                queue.start_async(feed, (out, rows))
-            queue.wait_all()
-
-    return run_all
-
-
-# Rows per exact-length batch (no padding): OpenVINO gains from longer runs (64: +10% tokens/s for
-# int8 and fp32 on the 40 quick-bench articles), onnxruntime's dynamic int8 loses 13% at 64.
-LENGTH_BATCH_SIZE = {"openvino": 64, "onnx": BATCH_SIZE}
-# Tokens per OpenVINO batch (64 rows of up to 62 pieces; longer sentences in fewer rows). A stream keeps
-# memory for the largest batch it has run: uncapped, 64 rows of 256 tokens took a process to 1.55 GB
-# (0.67 GB capped at 4,096, 0.56 GB at 2,048; widths 20-256 run once each).
-OPENVINO_BATCH_TOKENS = 64 * 64
-# OpenVINO's CPU plugin keeps compiled kernels per input shape (5,000 by default), and exact-length
-# batches come in thousands of shapes: on 56k corpus sentences a process grew to 4.05 GB with the
-# default, 1.24 GB with 200 (as fast), 1.07 GB with none (7% slower); onnxruntime int8 0.32 GB.
-OPENVINO_SHAPE_CACHE = 200
-CLS_ID, SEP_ID = 101, 102  # the packaged tokenizer's [CLS] and [SEP] (checked by tests/embed/test_backends.py)
-
-
-def sorted_batches(lengths: np.ndarray, batch_size: int, max_tokens: int) -> list[np.ndarray]:
-    """Row numbers sorted by length and cut into batches of up to `batch_size` rows and `max_tokens`
-    tokens (rows x the batch's longest row, [CLS] and [SEP] included).
-
-    Neighbours in length order differ by a piece or so, so padding each batch to its longest row
-    costs little, and a batch's row count follows from its width: one input shape per width, a few
-    hundred in a whole build instead of thousands. The token cap bounds what an OpenVINO stream
-    holds for its largest batch (see OPENVINO_BATCH_TOKENS)."""
-    order = np.argsort(lengths, kind="stable")
-    batches, start = [], 0
-    while start < len(order):
-        widest = int(lengths[order[min(start + batch_size, len(order)) - 1]]) + 2
-        rows = max(1, min(batch_size, max_tokens // widest))
-        batches.append(order[start : start + rows])
-        start += rows
-    return batches
-
-
-def length_batches(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
-    """Row numbers grouped into batches of one exact length, at most `batch_size` each, shortest first."""
-    order = np.argsort(lengths, kind="stable")
-    ordered = lengths[order]
-    cuts = np.flatnonzero(np.diff(ordered)) + 1
-    batches = []
-    for group in np.split(order, cuts):
-        batches.extend(group[start : start + batch_size] for start in range(0, len(group), batch_size))
-    return batches
-
-
 class OnnxEmbedder:
     """The Embedder protocol on an inference runtime; same vectors as `TorchEmbedder` up to rounding."""
 
@@ -337,7 +232,8 @@ class OnnxEmbedder:
             except ImportError as error:
                 raise BackendUnavailable(f"onnxruntime is not installed: {error}") from error
             return _onnxruntime_runner(exported_model(precision), threads, spinning)
-        return _openvino_runner(*self._openvino_model(), threads)
+        path, precision = self._openvino_model()
+        return openvino_runner(path, model_dir() / "openvino-cache", precision, threads)
 
     def _openvino_model(self) -> tuple[Path, str]:
         """The model file and OpenVINO precision hint of an openvino-* backend."""
@@ -365,7 +261,7 @@ class OnnxEmbedder:
         """How many batches run on all cores: OpenVINO streams side by side, onnxruntime one after the other."""
         if self.backend.startswith("openvino-") and self.batch_threads > 1:
             path, precision = self._openvino_model()
-            return _openvino_streams(path, precision, self.batch_threads)
+            return openvino_streams(path, model_dir() / "openvino-cache", precision, self.batch_threads)
         return serial_batches(self.runner(self.batch_threads, True))
 
     def release(self) -> None:
