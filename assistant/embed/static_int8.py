@@ -2,9 +2,9 @@
 
 Static int8 fixes every activation scale at quantisation time (NNCF, calibrated on
 news sentences by train/quantize_openvino_int8.py), where onnxruntime's dynamic
-int8 measures each batch's activations as it runs. It is 1.56x faster on the same
-cores and nearer fp32 (0.998 against 0.992 mean cosine), and a sentence's vector
-no longer depends on the sentences batched with it. The model is shipped (23 MB
+int8 measures each batch's activations as it runs. It is 1.15-1.56x faster on the same
+cores (the spread is load; docs/speed.md), nearer fp32 (0.998 against 0.992 mean cosine),
+and a sentence's vector no longer depends on the sentences batched with it. The model is shipped (23 MB
 IR, like the re-ranker) rather than quantised on first use: every machine then
 stores the same quantised network, and nncf stays a training dependency.
 """

@@ -90,6 +90,9 @@ def _rows_from_index(data: IndexData) -> dict[str, ArticleRows]:
     return rows
 
 
+RELEASE_AFTER_SENTENCES = 20_000  # a build that embedded this many lets the model's batch memory go
+
+
 def give_back_freed_memory() -> None:
     """Hand freed heap pages back to the system (glibc's malloc_trim; elsewhere nothing).
 
@@ -235,10 +238,11 @@ def update_index(
                     row.sentence_vectors = vectors.slice(position, position + len(row.sentences))
                     position += len(row.sentences)
 
-            # Nothing more to embed: the model's batch memory (about 1 GB on OpenVINO after a big build)
-            # is let go before the merge, the build's other peak.
+            # Nothing more to embed: after a big build the model's batch memory (about 1 GB on OpenVINO)
+            # is let go before the merge, the build's other peak. A small update keeps it: reloading
+            # costs the next one ~1 s of kernel compiling, and there is little to free.
             release = getattr(embedder, "release", None)
-            if release is not None:
+            if release is not None and report.sentences_embedded >= RELEASE_AFTER_SENTENCES:
                 release()
                 give_back_freed_memory()
             ordered = [kept[doc_id] for doc_id in sorted(kept)]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
+from assistant.index import build
 from assistant.index.build import update_index
 from assistant.index.store import GENERATION_MARKER, IndexMismatchError, current_generation, load_index
 from tests.conftest import BUNDLED, ROOT
@@ -34,6 +35,8 @@ class CountingEmbedder:
     def embed_query(self, text):
         return self.inner.embed_query(text)
 
+    released: int | None = None
+
     def release(self):
         self.released = len(self.texts)  # what had been embedded when the build let the model go
         self.inner.release()
@@ -53,7 +56,7 @@ def test_reindexing_embeds_only_new_or_changed_articles_and_drops_removed_ones(a
     assert len(report.added) == 5 and report.chunks_embedded == len(data.chunks)
     assert report.sentences_embedded == len(set(counting.texts)) == len(counting.texts)  # one pass, over sentences
     assert set(counting.texts) == {data.sentence_text(r) for r in range(len(data.sentences))}
-    assert counting.released == len(counting.texts)  # the model's batch memory went once all was embedded
+    assert counting.released is None  # a small build keeps the model's batch memory for the next one
 
     counting.texts.clear()
     _, report = update_index(index_dir, [articles], counting)
@@ -327,3 +330,11 @@ def test_issue_26_the_indexed_file_keeps_its_id_when_it_cannot_be_read_this_time
         f"{indexed} line 1: malformed JSON (Expecting value)",
     ]
     assert data.articles[data.doc_index["x1"]].text == GOOD_STORY and report.updated == []
+
+
+def test_a_big_build_lets_the_models_batch_memory_go_once_all_is_embedded(articles, tmp_path, embedder, monkeypatch):
+    monkeypatch.setattr(build, "RELEASE_AFTER_SENTENCES", 50)  # the bundled articles stand in for a big build
+    counting = CountingEmbedder(embedder)
+    data, report = update_index(tmp_path / "index", [articles], counting)
+    assert report.sentences_embedded >= 50 and counting.released == len(counting.texts) == report.sentences_embedded
+    assert len(data.chunks) > 0
