@@ -258,7 +258,7 @@ class OnnxEmbedder:
 
     @cached_property
     def batches_runner(self) -> BatchesRunner:
-        """How many batches run on all cores: OpenVINO streams side by side, onnxruntime one after the other."""
+        """How a run of many batches uses every core: OpenVINO streams side by side, onnxruntime one batch after the other."""
         if self.backend.startswith("openvino-") and self.batch_threads > 1:
             path, precision = self._openvino_model()
             return openvino_streams(path, model_dir() / "openvino-cache", precision, self.batch_threads)
