@@ -7,8 +7,9 @@
    (assistant/embed/onnx_embedder.py), read by OpenVINO.
 2. `nncf.quantize` (transformer type, mixed preset: symmetric weights, asymmetric activations;
    NNCF runs its statistics in fp32 on every CPU) on CALIBRATION_BATCHES batches of 16 distinct
-   sentences from RealTime QA corpus records 200-1,999, batched as a build batches them (one exact
-   token length, no padding), so the activation ranges are those the model meets in production.
+   sentences from RealTime QA corpus records 200-1,999, in batches of one exact token length (no
+   padding), so the activation ranges are those of real tokens. Builds now pad OpenVINO batches to
+   their longest row; the padding is masked, and the fixed scales leave real rows as they were.
    Records 0-199 are never used: bench/openvino_int8.py and bench/ingest_quick.py measure on them.
 3. Saved as IR (model.xml + model.bin) with a manifest: what made it, from which installed model
    (`source_key`, checked at load time), and the files' sha256.
@@ -96,7 +97,7 @@ def main() -> None:
                       "preset": "MIXED"},
         "calibration": {"sentences": len(sentences), "batches": len(feeds),
                         "source": f"RealTime QA corpus records {FIRST_RECORD}-{LAST_RECORD - 1}, distinct sentences, evenly spaced",
-                        "batching": "one exact token length per batch, no padding (as a build embeds)"},
+                        "batching": "one exact token length per batch, up to 16 rows, no padding"},
         "files": {path.name: sha256(path) for path in (MODEL_FILE, MODEL_FILE.with_suffix(".bin"))},
         "seconds": round(time.perf_counter() - started, 1),
         "machine": cpu_description(),

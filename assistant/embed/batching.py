@@ -17,7 +17,7 @@ Runner = Callable[[dict[str, np.ndarray]], np.ndarray]  # model inputs -> embedd
 
 # Rows per batch: OpenVINO gains from longer runs (64: +10% tokens/s for int8 and fp32 on the 40
 # quick-bench articles), onnxruntime's dynamic int8 loses 13% at 64.
-LENGTH_BATCH_SIZE = {"openvino": 64, "onnx": BATCH_SIZE}
+ROWS_PER_BATCH = {"openvino": 64, "onnx": BATCH_SIZE}
 # Tokens per OpenVINO batch (64 rows of up to 62 pieces; longer sentences in fewer rows). A stream keeps
 # memory for the largest batch it has run: uncapped, 64 rows of 256 tokens took a process to 1.55 GB
 # (0.67 GB capped at 4,096, 0.56 GB at 2,048; widths 20-256 run once each).

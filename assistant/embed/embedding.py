@@ -19,6 +19,9 @@ from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_NAME, model_path
 from assistant.embed.onnx_embedder import OnnxEmbedder
 
 
+PIECES_BLOCK = 4_096  # texts tokenised per call by `TokenCounter.pieces`
+
+
 class TokenCounter:
     """Counts the model's own word-piece tokens (not gpt tokens) with `tokenizers`."""
 
@@ -35,8 +38,14 @@ class TokenCounter:
         return [len(e.ids) for e in encodings]
 
     def pieces(self, texts: Sequence[str]) -> list[list[int]]:
-        """Each text's word-piece ids without [CLS]/[SEP], untruncated (what `OnnxEmbedder.embed_tokens` takes)."""
-        return [e.ids for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        """Each text's word-piece ids without [CLS]/[SEP], untruncated (what `OnnxEmbedder.embed_tokens` takes);
+        tokenised PIECES_BLOCK at a time, so a shard's encodings (ids, offsets, masks) are never held at once."""
+        texts = list(texts)
+        pieces: list[list[int]] = []
+        for start in range(0, len(texts), PIECES_BLOCK):
+            encodings = self._tokenizer.encode_batch(texts[start : start + PIECES_BLOCK], add_special_tokens=False)
+            pieces.extend(e.ids for e in encodings)
+        return pieces
 
 
 class Embedder(Protocol):

@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from assistant.embed.batching import (CLS_ID, LENGTH_BATCH_SIZE, OPENVINO_BATCH_TOKENS, SEP_ID, Batch, BatchesRunner, Runner,
+from assistant.embed.batching import (CLS_ID, ROWS_PER_BATCH, OPENVINO_BATCH_TOKENS, SEP_ID, Batch, BatchesRunner, Runner,
                                       length_batches, serial_batches, sorted_batches)
 from assistant.embed.minilm import BATCH_SIZE, MODEL_DIM, MODEL_MAX_TOKENS, MODEL_NAME, model_path, packaged_tokenizer, piece_tokenizer
 from assistant.embed.openvino_runtime import openvino_runner, openvino_streams
@@ -198,7 +198,7 @@ class OnnxEmbedder:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.backend = backend
-        self.length_batch_size = LENGTH_BATCH_SIZE[backend.split("-")[0]]
+        self.rows_per_batch = ROWS_PER_BATCH[backend.split("-")[0]]
         # OpenVINO pads within sorted batches (masked: a row's vector is the same alone); onnxruntime's
         # dynamic int8 would quantise the padding with the rows, so it keeps exact-length batches.
         self.padded = backend.startswith("openvino-")
@@ -295,7 +295,7 @@ class OnnxEmbedder:
         """Vectors of texts given as word pieces (`token_ids`), in batches sorted by length.
 
         Each row is [CLS] + its first 254 pieces + [SEP] (what the tokenizer's own truncation to 256
-        gives). onnxruntime batches hold up to `batch_size` rows (default `LENGTH_BATCH_SIZE`) of one
+        gives). onnxruntime batches hold up to `batch_size` rows (default `ROWS_PER_BATCH`) of one
         exact length, no padding: its dynamic int8 quantises a run's activations with one scale for
         the whole batch, padding included, so its vectors depend a little on their batch neighbours
         (0.991 mean, 0.973 min cosine between a sentence alone and in a batch of 16; docs/backends.md).
@@ -310,7 +310,7 @@ class OnnxEmbedder:
         lengths = np.fromiter((min(len(p), keep) for p in pieces), dtype=np.int64, count=len(pieces))
 
         def batches() -> Iterable[Batch]:
-            size = batch_size or self.length_batch_size
+            size = batch_size or self.rows_per_batch
             cut = sorted_batches(lengths, size, OPENVINO_BATCH_TOKENS) if self.padded else length_batches(lengths, size)
             for rows in cut:
                 ids = np.zeros((len(rows), int(lengths[rows].max()) + 2), dtype=np.int64)

@@ -21,17 +21,9 @@ from assistant.embed.embedding import TokenCounter
 from assistant.embed.minilm import MODEL_MAX_TOKENS
 
 SPECIAL_TOKENS = 2  # [CLS] and [SEP], which the model's mean pooling counts too
-COUNT_BLOCK = 4_096  # sentences tokenised at a time: a shard's encodings (ids, offsets, masks) are never held at once
-
-
 def sentence_weights(texts: Sequence[str]) -> np.ndarray:
     """Each sentence's weight: the tokens the model pools over (word pieces + 2, at most 256)."""
-    counter = TokenCounter()
-    counts = np.zeros(len(texts), dtype=np.float32)
-    for start in range(0, len(texts), COUNT_BLOCK):
-        block = counter.count_many(texts[start : start + COUNT_BLOCK])
-        counts[start : start + len(block)] = block
-    return weights_of_counts(counts)
+    return weights_of_counts([len(pieces) for pieces in TokenCounter().pieces(texts)])
 
 
 def weights_of_counts(counts) -> np.ndarray:

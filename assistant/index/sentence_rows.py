@@ -2,8 +2,8 @@
 
 Split into sentences and chunks (assistant/ingest/sentences.py, chunk_plan.py;
 no llama-index or nltk import), every sentence tokenised once (its word pieces
-plan the chunks and feed the model), each distinct sentence embedded once, in
-batches of one exact token length, and stored as int8 (assistant/index/codes.py); an
+plan the chunks and feed the model), each distinct sentence embedded once,
+shortest first, and stored as int8 (assistant/index/codes.py); an
 article that cannot be split or embedded becomes a problem naming its file.
 Used per shard by assistant/index/segments.py, locally or on a Ray worker.
 """
@@ -51,8 +51,6 @@ class SplitShard:
         return [t for article, sentences, *_ in self.segmented for t in sentence_texts(article, sentences)]
 
 
-COUNT_BLOCK = 4_096  # sentences tokenised per call (the encodings carry offsets: never a whole shard's at once)
-
 
 def split_shard(articles: Sequence[Article], settings) -> SplitShard:
     """Sentences (assistant/ingest/sentences.py), their word pieces (tokenised once, for the chunk plan
@@ -72,11 +70,7 @@ def split_shard(articles: Sequence[Article], settings) -> SplitShard:
             problems.append(article_problem(article, "no sentences found (nothing to index)"))
             continue
         split.append((article, spans))
-    counter = _COUNTER
-    texts = [article.text[span.start : span.end] for article, spans in split for span in spans]
-    tokens: list[list[int]] = []
-    for start in range(0, len(texts), COUNT_BLOCK):
-        tokens.extend(counter.pieces(texts[start : start + COUNT_BLOCK]))
+    tokens = _COUNTER.pieces([article.text[span.start : span.end] for article, spans in split for span in spans])
     done, position = [], 0
     for article, spans in split:
         counts = [len(t) for t in tokens[position : position + len(spans)]]
@@ -94,7 +88,7 @@ def split_articles(articles: Sequence[Article], settings) -> tuple[list[tuple[Ar
     return shard.segmented, shard.problems
 
 
-# Texts per embed call: long enough that most exact-length batches are full (8,192 against 1,024:
+# Texts per embed call: long enough that most batches are full (8,192 against 1,024:
 # 2% faster on the quick-bench articles), short enough for progress and a small float32 buffer.
 EMBED_SLICE = BATCH_SIZE * 512
 
@@ -131,8 +125,8 @@ def embed_texts(texts: list[str], embedder: Embedder, progress: ProgressCallback
     """Vectors of `texts`, quantised slice by slice (float32 for a whole archive would take gigabytes).
 
     With an embedder that takes word pieces (assistant/embed/onnx_embedder.py), the texts are
-    embedded shortest first across the whole call, so each model batch holds texts of one exact
-    token length (no padding), and each text is tokenised once."""
+    embedded shortest first across the whole call, so each model batch holds texts of (nearly) one
+    length (assistant/embed/batching.py), and each text is tokenised once."""
     from tqdm import tqdm
 
     by_tokens = token_embedder(embedder)
@@ -148,9 +142,7 @@ def embed_texts(texts: list[str], embedder: Embedder, progress: ProgressCallback
                     progress(min(start + len(batch), len(texts)), len(texts))
         return QuantizedVectors.concat(parts, embedder.dim)
     if tokens is None:
-        tokens = []
-        for start in range(0, len(texts), COUNT_BLOCK):
-            tokens.extend(_COUNTER.pieces(texts[start : start + COUNT_BLOCK]))
+        tokens = _COUNTER.pieces(texts)
     lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
     order = np.argsort(lengths, kind="stable")
     codes = np.zeros((len(texts), embedder.dim), dtype=np.int8)

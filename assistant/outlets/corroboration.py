@@ -43,9 +43,9 @@ def alike(a: Scored, b: Scored, rare: frozenset[str]) -> bool:
 def settled_cosine(a: Scored, b: Scored) -> float:
     """The two sentences' cosine, taken again from full-precision vectors when it falls near a threshold.
 
-    The stored int8 vectors move a little with their batch at index time (0.99 cosine to fp32 on average), so
-    a pair near PARAPHRASE_COSINE or SAME_FACT_COSINE would be one statement or two depending on how the
-    articles were batched and on the CPU's backend; fp32, one sentence a run, gives the same answer everywhere.
+    The stored int8 vectors differ a little from fp32 (0.992-0.998 mean cosine by backend; onnxruntime's
+    also move with their batch at index time), so a pair near PARAPHRASE_COSINE or SAME_FACT_COSINE would
+    be one statement or two depending on the CPU's backend and how the articles were batched; fp32, one sentence a run, gives the same answer everywhere.
     """
     cosine = float(a.statement.vector @ b.statement.vector)
     if all(abs(cosine - threshold) > NEAR_THRESHOLD for threshold in (PARAPHRASE_COSINE, SAME_FACT_COSINE)):
